@@ -1,0 +1,119 @@
+// walkv — Store: a crash-safe, log-structured key-value store.
+//
+// Thread-safety: a Store is fully thread-safe. Any number of threads may call
+// put/get/remove/write/scan/sync/compact at once. Concurrent writers are
+// batched by a leader/follower queue (group commit): one write(2) and at most
+// one fdatasync serve every writer that joined the group. Readers never wait
+// for fdatasync. close() must not race with other calls on the same Store.
+//
+// Layout of a store directory (see docs/architecture.md, docs/format.md):
+//   LOCK                  OFD lock held by the owning process; contains its pid
+//   wal/<seq>.wal         preallocated, CRC-framed write-ahead log segments
+//   snapshot/data.mdb     LMDB environment: data + applied sequence, one txn
+//
+// Keys and values are arbitrary bytes; keys never become file names.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <walkv/options.hpp>
+#include <walkv/recovery.hpp>
+#include <walkv/status.hpp>
+#include <walkv/write_batch.hpp>
+
+namespace walkv {
+
+class Store {
+ public:
+  // Opens (creating, per options) the store in directory `dir`.
+  // The path is resolved once (symlinks included); every file is then opened
+  // relative to the directory's descriptor with O_NOFOLLOW|O_CLOEXEC.
+  // Takes the store's lock, replays the log after the snapshot's applied
+  // sequence according to options.recovery_mode, and starts a new open epoch.
+  // Errors: locked (another open holds the store; the message names its pid),
+  // not_found (no store and !create_if_missing), invalid_argument,
+  // corruption (names segment file and byte offset), version_mismatch,
+  // io_error, no_space.
+  static Result<std::unique_ptr<Store>> open(const std::string& dir, const Options& options = {});
+
+  // Opens a read-only, point-in-time view of the store in `dir` without taking
+  // its lock: the snapshot plus the log as it is on disk now, replayed in
+  // memory (a torn tail is ignored, never repaired). Works while another
+  // process holds the store. Writes return Code::not_supported.
+  static Result<std::unique_ptr<Store>> open_read_only(const std::string& dir,
+                                                       const Options& options = {});
+
+  // Closes the store (same as close()).
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Stores `value` under `key`. Errors: invalid_argument (empty or oversized
+  // key, oversized value), poisoned, no_space, io_error, not_supported.
+  Status put(const WriteOptions& wo, std::string_view key, std::string_view value);
+
+  // Removes `key` (absent keys are fine). Errors as put.
+  Status remove(const WriteOptions& wo, std::string_view key);
+
+  // Removes every key starting with `prefix`, atomically. Errors as put.
+  Status remove_prefix(const WriteOptions& wo, std::string_view prefix);
+
+  // Applies `batch` atomically: after any crash either all of it or none of it
+  // is visible. An empty batch is a no-op (with Durability::sync it still
+  // waits for earlier writes to be durable). Errors as put.
+  Status write(const WriteOptions& wo, const WriteBatch& batch);
+
+  // Returns the value of `key`, or std::nullopt when absent. Sees every write
+  // that returned before the call started. Errors: io_error, corruption.
+  Result<std::optional<std::string>> get(std::string_view key) const;
+
+  // Calls visit(key, value) for every key starting with `prefix`, in
+  // ascending byte order, on a consistent view taken at the start of the call.
+  // Stops early when visit returns false. The string_views are valid only
+  // during the call to visit. Do not call Store methods that write from visit.
+  Status scan(std::string_view prefix,
+              const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+
+  // Makes every write that returned before the call durable (fdatasync).
+  // Errors: poisoned, io_error.
+  Status sync();
+
+  // Folds the memtable into the LMDB snapshot (one write transaction that also
+  // records the applied sequence), then deletes the segments it made obsolete.
+  // Returns after that is done. Errors: poisoned, io_error, no_space.
+  Status compact();
+
+  // Stops background work, makes written data durable (fdatasync) and releases
+  // the lock. Idempotent. Returns the first error met while closing.
+  Status close();
+
+  // The report of the recovery that open performed.
+  const RecoveryReport& recovery_report() const noexcept;
+
+  // The open epoch: 1 for the first open of a store, +1 at every later open
+  // (read-only views report the last writer's epoch). Sessions owned by an
+  // older epoch belong to a process that is gone.
+  std::uint64_t open_epoch() const noexcept;
+
+  // The sequence number of the last write applied (0 for an empty store).
+  std::uint64_t last_sequence() const noexcept;
+
+  // True for a view made with open_read_only.
+  bool read_only() const noexcept;
+
+  // The directory as resolved at open.
+  const std::string& directory() const noexcept;
+
+  class Impl;
+
+ private:
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace walkv

@@ -1,0 +1,85 @@
+// walkv wal — LogWriter: appends encoded frames to preallocated segments.
+//
+// Thread-safety: NOT thread-safe. The store's group-commit leader is the only
+// caller at any time (it holds the write token).
+//
+// Segments are created as "<name>.tmp": header written, fallocate to the
+// segment size, fdatasync, rename to the final name, fsync of wal/ — so a
+// segment file either does not exist or is complete (etcd's file pipeline).
+// Rolling over fdatasyncs the old segment first, so a later segment never
+// survives a power loss that an earlier one's tail did not (no holes).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "io/fs.hpp"
+#include "wal/format.hpp"
+
+namespace walkv::wal {
+
+// Where appending continues: the end of the valid frames of the log's last
+// segment (found by the reader), or "no segment yet".
+struct AppendPosition {
+  bool has_segment = false;
+  std::string segment_name;          // e.g. "0000000000000001.wal"
+  std::uint64_t segment_number = 0;
+  std::uint64_t segment_first_sequence = 0;
+  std::uint64_t offset = 0;          // append offset inside that segment
+  std::uint64_t next_sequence = 1;   // sequence the next frame will carry
+};
+
+class LogWriter {
+ public:
+  // Opens the log for appending at `pos` (wal_dir_fd: the store's wal/
+  // directory, which the writer does not own). With !pos.has_segment creates
+  // segment 1 (first sequence pos.next_sequence). Bytes at and after
+  // pos.offset in the segment must be zero (the caller repaired a torn tail);
+  // if the file is shorter than segment_size it is fallocated back to it.
+  static Result<std::unique_ptr<LogWriter>> open(io::FileSystem& fs, int wal_dir_fd, const StoreId& store_id,
+                                                 std::uint64_t segment_size, const AppendPosition& pos);
+  ~LogWriter();
+
+  // Appends `frames` (whole encoded frames; the first carries sequence
+  // `first_sequence`). Rolls to a new segment first when they do not fit in
+  // the current one (a segment larger than segment_size is made for a group
+  // that is larger). On a write error, the writer overwrites the range it may
+  // have partly written with zeros and returns the error with the offset
+  // unchanged (the store stays usable: e.g. no_space); if restoring zeros also
+  // fails, returns Code::poisoned (the caller must poison the store).
+  Status append(const std::string& frames, std::uint64_t first_sequence);
+
+  // fdatasync of the current segment (covers every earlier segment too: they
+  // were synced when rolled). Errors: io_error (caller poisons the store).
+  Status sync();
+
+  // Starts a new segment whose first sequence is `next_sequence`, after
+  // fdatasync of the current one. Used by compaction so that the new segment
+  // holds only sequences > the snapshot being written.
+  Status roll(std::uint64_t next_sequence);
+
+  // Bytes appended since open (frames only).
+  std::uint64_t bytes_written() const noexcept { return bytes_written_; }
+  const std::string& current_segment() const noexcept { return name_; }
+  std::uint64_t current_first_sequence() const noexcept { return first_sequence_; }
+  std::uint64_t current_offset() const noexcept { return offset_; }
+
+ private:
+  LogWriter(io::FileSystem& fs, int wal_dir_fd, const StoreId& id, std::uint64_t segment_size);
+  Status create_segment(std::uint64_t number, std::uint64_t first_sequence, std::uint64_t min_size);
+
+  io::FileSystem& fs_;
+  int dir_fd_;
+  StoreId store_id_;
+  std::uint64_t segment_size_;
+  int fd_ = -1;
+  std::string name_;
+  std::uint64_t number_ = 0;
+  std::uint64_t first_sequence_ = 0;
+  std::uint64_t offset_ = 0;
+  std::uint64_t capacity_ = 0;  // size of the current segment file
+  std::uint64_t bytes_written_ = 0;
+};
+
+}  // namespace walkv::wal
