@@ -29,6 +29,10 @@ struct Options {
   // What open does with a damaged log; see RecoveryMode.
   RecoveryMode recovery_mode = RecoveryMode::tolerate_corrupted_tail;
 
+  // When recovery cuts off or discards part of a segment, first copy the
+  // segment to "wal/<name>.broken" (what walkv-replay --repair does).
+  bool keep_broken_segments = false;
+
   // Store-wide background fdatasync period for writes made with
   // Durability::none (Redis's "appendfsync everysec"). After a power loss at
   // most this window of unsynced writes is lost. 0 (default) = no periodic sync.

@@ -87,25 +87,36 @@ class SessionStore {
   // sessions left active by an earlier epoch as interrupted (one atomic
   // batch) and remembers them for interrupted().
   // Errors: as Store::write / Store::scan; not_supported on a read-only Store
-  // (use list_interrupted_read_only for inspection).
+  // (use list_interrupted for inspection); invalid_argument when
+  // keep_checkpoints is 0; corruption/version_mismatch for an undecodable record.
   static Result<std::unique_ptr<SessionStore>> open(Store& store, const SessionOptions& options = {});
 
-  // Creates session `id` (status active, owned by this epoch).
-  // Errors: invalid_argument (empty id, id longer than 256 bytes, or the session exists).
+  // Creates session `id` (status active, owned by this epoch). Ids are any
+  // bytes (NUL, '/', ".." included), 1..256 bytes long; bytes 0x00 and 0x01
+  // are stored escaped as two bytes, and the escaped id may be at most 500
+  // bytes (so every key fits the store's key limit).
+  // Errors: invalid_argument (empty id, id too long, or the session exists).
+  // Every call taking an id refuses an invalid one with invalid_argument.
   Status create(std::string_view id, std::string_view description = {});
 
   // Writes the next checkpoint of `id` and updates its record (step, total,
   // description, updated time, owner epoch, status active) in one atomic batch
   // that also deletes checkpoints beyond keep_checkpoints. Returns its number.
-  // Errors: invalid_argument (unknown session), plus Store::write's errors.
+  // An interrupted session becomes active again (as with resume).
+  // Errors: invalid_argument (unknown session, or completed/failed), plus
+  // Store::write's errors.
   Result<std::uint64_t> checkpoint(std::string_view id, const CheckpointData& data);
 
-  // Marks the session completed / failed (with a reason).
+  // Marks the session completed / failed (with a reason). Checkpoints are kept
+  // until cleanup_stale or drop. Errors: invalid_argument (unknown session).
   Status complete(std::string_view id);
   Status fail(std::string_view id, std::string_view reason);
 
+  // Errors (info, list and everything that reads records): corruption naming
+  // the session when its record does not decode; version_mismatch when it was
+  // written by a newer walkv. drop() still removes such a session.
   Result<std::optional<SessionInfo>> info(std::string_view id) const;
-  // All sessions, ordered by id.
+  // All sessions, ordered by id (bytewise).
   Result<std::vector<SessionInfo>> list() const;
 
   // The latest checkpoint of `id` that passes its hash check (falling back to
@@ -127,14 +138,18 @@ class SessionStore {
   // Errors: invalid_argument (unknown session, or completed/failed).
   Result<InterruptedSession> resume(std::string_view id);
 
-  // Deletes sessions (record + checkpoints) whose updated time is older than
-  // max_age. Returns the ids deleted.
+  // Deletes sessions of any status (record + checkpoints) whose updated time
+  // is max_age or more in the past, in one atomic batch. Returns the ids
+  // deleted, ordered by id. max_age 0 deletes every session.
   Result<std::vector<std::string>> cleanup_stale(std::chrono::nanoseconds max_age);
   Result<std::vector<std::string>> cleanup_stale() { return cleanup_stale(options_.max_age); }
 
   // Deletes one session and its checkpoints atomically (absent: no error).
   Status drop(std::string_view id);
-  // Deletes every session whose id starts with `id_prefix`, atomically.
+  // Deletes every session whose id starts with `id_prefix`, atomically. The
+  // prefix is raw bytes, not a path: "agent/issue1" also matches
+  // "agent/issue10/x"; pass "agent/issue1/" to mean one directory-like level.
+  // An empty prefix deletes every session.
   Status drop_prefix(std::string_view id_prefix);
 
   Store& store() noexcept { return store_; }

@@ -1,1 +1,270 @@
-// stub: to be implemented
+// walkv store — the public Store: write path (group commit), read path, close.
+#include <walkv/store.hpp>
+
+#include <map>
+#include <utility>
+
+#include "store/apply.hpp"
+#include "store/store_impl.hpp"
+#include "wal/batch_codec.hpp"
+#include "wal/format.hpp"
+
+namespace walkv {
+
+namespace {
+
+// What a writer hands to the group-commit leader.
+struct EncodedBatch {
+  const WriteBatch* batch = nullptr;
+  std::string payload;
+  std::uint32_t payload_crc = 0;
+};
+
+Status not_supported_read_only(const std::string& dir) {
+  return Status(Code::not_supported, "store " + dir + " is open read-only");
+}
+
+}  // namespace
+
+Store::Impl::Impl(io::FileSystem& fs, Options options) : fs_(fs), options_(std::move(options)) {}
+
+Store::Impl::~Impl() { close(); }
+
+Store::Impl::Tables Store::Impl::tables() const {
+  std::lock_guard<std::mutex> lock(tables_mu_);
+  return Tables{mem_, imm_};
+}
+
+// ---------------------------------------------------------------- writes
+
+Status Store::Impl::validate(const WriteBatch& batch) const {
+  if (batch.byte_size() > options_.max_batch_size)
+    return Status(Code::invalid_argument, "write batch of " + std::to_string(batch.byte_size()) +
+                                              " bytes exceeds max_batch_size " +
+                                              std::to_string(options_.max_batch_size));
+  for (const auto& op : batch.ops()) {
+    if (op.kind != WriteBatch::Kind::remove_prefix && op.key.empty())
+      return Status(Code::invalid_argument, "empty key");
+    if (op.key.size() > options_.max_key_size)
+      return Status(Code::invalid_argument, "key of " + std::to_string(op.key.size()) +
+                                                " bytes exceeds max_key_size " +
+                                                std::to_string(options_.max_key_size));
+    if (op.value.size() > options_.max_value_size)
+      return Status(Code::invalid_argument, "value of " + std::to_string(op.value.size()) +
+                                                " bytes exceeds max_value_size " +
+                                                std::to_string(options_.max_value_size));
+  }
+  return Status();
+}
+
+Status Store::Impl::write(const WriteOptions& wo, const WriteBatch& batch) {
+  if (read_only_) return not_supported_read_only(dir_);
+  if (closed_) return Status(Code::invalid_argument, "store " + dir_ + " is closed");
+  if (Status s = validate(batch); !s.ok()) return s;
+  if (poisoned_.load(std::memory_order_acquire)) return poisoned_status();
+
+  // Encode and checksum outside the queue: the leader only frames and writes.
+  EncodedBatch encoded;
+  QueuedWriter w;
+  w.sync = wo.durability == Durability::sync;
+  if (batch.empty()) {
+    w.kind = QueuedWriter::Kind::sync_only;
+  } else {
+    encoded.batch = &batch;
+    encoded.payload = wal::encode_batch(batch);
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(encoded.payload.data());
+    encoded.payload_crc = wal::payload_crc({bytes, encoded.payload.size()});
+    w.bytes = wal::frame_size(encoded.payload.size());
+    w.payload = &encoded;
+  }
+  if (batch.empty() && !w.sync) return Status();
+  return queue_.join(w, [this](std::span<QueuedWriter* const> group) { return commit_group(group); });
+}
+
+Status Store::Impl::sync() {
+  if (read_only_) return not_supported_read_only(dir_);
+  if (poisoned_.load(std::memory_order_acquire)) return poisoned_status();
+  QueuedWriter w;
+  w.kind = QueuedWriter::Kind::sync_only;
+  w.sync = true;
+  return queue_.join(w, [this](std::span<QueuedWriter* const> group) { return commit_group(group); });
+}
+
+Status Store::Impl::commit_group(std::span<QueuedWriter* const> group) {
+  if (poisoned_.load(std::memory_order_acquire)) return poisoned_status();
+  if (group.front()->kind == QueuedWriter::Kind::barrier) return rotate_memtable();
+  bool sync = false;
+  for (const QueuedWriter* w : group) sync = sync || w->sync;
+  return commit_frames(group, sync);
+}
+
+Status Store::Impl::commit_frames(std::span<QueuedWriter* const> group, bool sync) {
+  std::size_t total = 0;
+  for (const QueuedWriter* w : group) total += w->bytes;
+  std::string frames;
+  frames.reserve(total);
+  const std::uint64_t first = next_sequence_;
+  std::uint64_t sequence = first;
+  for (const QueuedWriter* w : group) {
+    if (w->kind != QueuedWriter::Kind::write) continue;
+    const auto* e = static_cast<const EncodedBatch*>(w->payload);
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(e->payload.data());
+    wal::append_frame(frames, sequence++, {bytes, e->payload.size()}, e->payload_crc);
+  }
+  if (!frames.empty()) {
+    Status s = log_->append(frames, first);
+    if (s.code() == Code::poisoned) poison(s);
+    if (!s.ok()) return s;
+  }
+  if (sync) {
+    if (Status s = log_->sync(); !s.ok()) {
+      poison(s);
+      return poisoned_status();
+    }
+  }
+  // Apply in sequence order; readers see the batch only once it is written
+  // (and, for sync writes, durable).
+  std::shared_ptr<MemTable> mem = tables().mem;
+  for (const QueuedWriter* w : group) {
+    if (w->kind != QueuedWriter::Kind::write) continue;
+    apply_batch(*mem, *static_cast<const EncodedBatch*>(w->payload)->batch);
+  }
+  next_sequence_ = sequence;
+  last_sequence_.store(sequence - 1, std::memory_order_release);
+  log_bytes_since_snapshot_.fetch_add(frames.size(), std::memory_order_relaxed);
+  maybe_schedule_compaction();
+  return Status();
+}
+
+void Store::Impl::poison(const Status& cause) {
+  std::lock_guard<std::mutex> lock(poison_mu_);
+  if (poisoned_.load()) return;
+  poison_ = Status(Code::poisoned, "store " + dir_ + " is poisoned and refuses writes until reopened: " +
+                                       cause.to_string());
+  poisoned_.store(true, std::memory_order_release);
+}
+
+Status Store::Impl::poisoned_status() const {
+  std::lock_guard<std::mutex> lock(poison_mu_);
+  return poison_;
+}
+
+// ---------------------------------------------------------------- reads
+
+Result<std::optional<std::string>> Store::Impl::get(std::string_view key) const {
+  // Take the tables before the snapshot: a compaction that finishes in between
+  // has put imm's data into the snapshot already.
+  const Tables t = tables();
+  for (const MemTable* table : {t.mem.get(), t.imm.get()}) {
+    if (table == nullptr) continue;
+    MemTable::Lookup r = table->get(key);
+    if (r.found == MemTable::Found::value) return std::optional<std::string>(std::move(r.value));
+    if (r.found == MemTable::Found::deleted) return std::optional<std::string>();
+  }
+  return snapshot_->get(key);
+}
+
+Status Store::Impl::scan(std::string_view prefix,
+                         const std::function<bool(std::string_view, std::string_view)>& visit) const {
+  const Tables t = tables();
+  auto hidden_by = [](const MemTable* table, std::string_view key) { return table && table->covered(key); };
+  std::map<std::string, std::optional<std::string>, std::less<>> merged;
+  Status s = snapshot_->scan(prefix, [&](std::string_view k, std::string_view v) {
+    if (!hidden_by(t.mem.get(), k) && !hidden_by(t.imm.get(), k)) merged.emplace(std::string(k), std::string(v));
+    return true;
+  });
+  if (!s.ok()) return s;
+  if (t.imm) {
+    for (auto& e : t.imm->collect(prefix)) {
+      if (hidden_by(t.mem.get(), e.key)) merged.erase(e.key);
+      else merged.insert_or_assign(std::move(e.key), std::move(e.value));
+    }
+  }
+  for (auto& e : t.mem->collect(prefix)) merged.insert_or_assign(std::move(e.key), std::move(e.value));
+  for (const auto& [key, value] : merged) {
+    if (value && !visit(key, *value)) break;
+  }
+  return Status();
+}
+
+// ---------------------------------------------------------------- close
+
+Status Store::Impl::close() {
+  if (closed_) return Status();
+  closed_ = true;
+  {
+    std::lock_guard<std::mutex> lock(bg_mu_);
+    bg_stop_ = true;
+  }
+  bg_cv_.notify_all();
+  if (bg_thread_.joinable()) bg_thread_.join();
+
+  Status first;
+  if (log_ && !poisoned_.load()) {
+    QueuedWriter w;
+    w.kind = QueuedWriter::Kind::sync_only;
+    w.sync = true;
+    first = queue_.join(w, [this](std::span<QueuedWriter* const> group) { return commit_group(group); });
+  }
+  log_.reset();
+  snapshot_.reset();
+  if (wal_fd_ >= 0) fs_.close(wal_fd_);
+  if (root_fd_ >= 0) fs_.close(root_fd_);
+  wal_fd_ = root_fd_ = -1;
+  if (lock_) lock_->release();
+  return first;
+}
+
+// ---------------------------------------------------------------- Store
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& dir, const Options& options) {
+  auto impl = std::make_unique<Impl>(io::posix_fs(), options);
+  if (Status s = impl->open(dir, /*read_only=*/false); !s.ok()) return error(std::move(s));
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+Result<std::unique_ptr<Store>> Store::open_read_only(const std::string& dir, const Options& options) {
+  auto impl = std::make_unique<Impl>(io::posix_fs(), options);
+  if (Status s = impl->open(dir, /*read_only=*/true); !s.ok()) return error(std::move(s));
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+Status Store::put(const WriteOptions& wo, std::string_view key, std::string_view value) {
+  WriteBatch batch;
+  batch.put(key, value);
+  return impl_->write(wo, batch);
+}
+
+Status Store::remove(const WriteOptions& wo, std::string_view key) {
+  WriteBatch batch;
+  batch.remove(key);
+  return impl_->write(wo, batch);
+}
+
+Status Store::remove_prefix(const WriteOptions& wo, std::string_view prefix) {
+  WriteBatch batch;
+  batch.remove_prefix(prefix);
+  return impl_->write(wo, batch);
+}
+
+Status Store::write(const WriteOptions& wo, const WriteBatch& batch) { return impl_->write(wo, batch); }
+Result<std::optional<std::string>> Store::get(std::string_view key) const { return impl_->get(key); }
+Status Store::scan(std::string_view prefix,
+                   const std::function<bool(std::string_view, std::string_view)>& visit) const {
+  return impl_->scan(prefix, visit);
+}
+Status Store::sync() { return impl_->sync(); }
+Status Store::compact() { return impl_->compact(); }
+Status Store::close() { return impl_->close(); }
+const RecoveryReport& Store::recovery_report() const noexcept { return impl_->report_; }
+std::uint64_t Store::open_epoch() const noexcept { return impl_->open_epoch_; }
+std::uint64_t Store::last_sequence() const noexcept {
+  return impl_->last_sequence_.load(std::memory_order_acquire);
+}
+bool Store::read_only() const noexcept { return impl_->read_only_; }
+const std::string& Store::directory() const noexcept { return impl_->dir_; }
+
+}  // namespace walkv

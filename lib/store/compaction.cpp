@@ -1,0 +1,113 @@
+// walkv store — compaction: memtable → LMDB snapshot, then obsolete segments go.
+//
+// Steps (a crash at any step is safe, because replay skips sequences the
+// snapshot already holds — etcd's consistent index):
+//   1. as a barrier in the write queue: mem becomes imm, the log rolls to a new
+//      segment whose first sequence follows imm's last;
+//   2. imm is written into LMDB in ONE write transaction together with the
+//      applied sequence, committed durably;
+//   3. imm is dropped; segments whose first sequence precedes the new segment's
+//      are deleted and wal/ is fsync'd.
+#include <chrono>
+
+#include "store/store_impl.hpp"
+
+namespace walkv {
+
+Status Store::Impl::rotate_memtable() {
+  {
+    std::lock_guard<std::mutex> lock(tables_mu_);
+    if (imm_) return Status();  // an earlier compaction failed after rotating: retry its imm
+  }
+  Status s = log_->roll(next_sequence_);
+  if (s.code() == Code::poisoned) poison(s);
+  if (!s.ok()) return s;
+  std::lock_guard<std::mutex> lock(tables_mu_);
+  imm_ = std::move(mem_);
+  mem_ = std::make_shared<MemTable>();
+  imm_sequence_ = next_sequence_ - 1;
+  log_bytes_since_snapshot_.store(0);
+  return Status();
+}
+
+Status Store::Impl::compact() {
+  if (read_only_) return Status(Code::not_supported, "store " + dir_ + " is open read-only");
+  std::lock_guard<std::mutex> lock(compaction_mu_);
+  return compact_locked();
+}
+
+Status Store::Impl::compact_locked() {
+  if (poisoned_.load(std::memory_order_acquire)) return poisoned_status();
+  QueuedWriter barrier;
+  barrier.kind = QueuedWriter::Kind::barrier;
+  Status s = queue_.join(barrier, [this](std::span<QueuedWriter* const> group) { return commit_group(group); });
+  if (!s.ok()) return s;
+
+  std::shared_ptr<MemTable> imm;
+  std::uint64_t sequence = 0;
+  {
+    std::lock_guard<std::mutex> lock(tables_mu_);
+    imm = imm_;
+    sequence = imm_sequence_;
+  }
+  if (!imm) return Status();
+  if (!imm->empty() || sequence > applied_sequence_) {
+    if (s = snapshot_->apply(*imm, sequence); !s.ok()) return s;
+    applied_sequence_ = sequence;
+  }
+  {
+    std::lock_guard<std::mutex> lock(tables_mu_);
+    imm_.reset();
+  }
+  return delete_obsolete_segments(sequence + 1);
+}
+
+Status Store::Impl::delete_obsolete_segments(std::uint64_t keep_from_sequence) {
+  auto names = fs_.list(wal_fd_);
+  if (!names) return names.error();
+  bool deleted = false;
+  for (const auto& name : *names) {
+    std::uint64_t first = 0;
+    if (!wal::parse_segment_file_name(name, &first) || first >= keep_from_sequence) continue;
+    if (Status s = fs_.unlink(wal_fd_, name); !s.ok()) return s;
+    deleted = true;
+  }
+  return deleted ? fs_.fsync(wal_fd_) : Status();
+}
+
+void Store::Impl::maybe_schedule_compaction() {
+  if (options_.compaction_trigger == 0) return;
+  if (log_bytes_since_snapshot_.load(std::memory_order_relaxed) < options_.compaction_trigger) return;
+  {
+    std::lock_guard<std::mutex> lock(bg_mu_);
+    if (bg_compact_wanted_) return;
+    bg_compact_wanted_ = true;
+  }
+  bg_cv_.notify_all();
+}
+
+void Store::Impl::background_loop() {
+  std::unique_lock<std::mutex> lock(bg_mu_);
+  const auto interval = options_.sync_interval;
+  while (!bg_stop_) {
+    auto wanted = [this] { return bg_stop_ || bg_compact_wanted_; };
+    bool woken = true;
+    if (interval.count() > 0) woken = bg_cv_.wait_for(lock, interval, wanted);
+    else bg_cv_.wait(lock, wanted);
+    if (bg_stop_) break;
+    if (bg_compact_wanted_) {
+      bg_compact_wanted_ = false;
+      lock.unlock();
+      Status s = compact();
+      lock.lock();
+      if (!s.ok()) bg_error_ = s;
+    } else if (!woken) {
+      lock.unlock();
+      Status s = sync();
+      lock.lock();
+      if (!s.ok()) bg_error_ = s;
+    }
+  }
+}
+
+}  // namespace walkv

@@ -1,0 +1,266 @@
+#define BOOST_TEST_MODULE store
+#include <boost/test/unit_test.hpp>
+
+#include <walkv/store.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <thread>
+#include <vector>
+
+#include "../support/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using walkv::Code;
+using walkv::Durability;
+using walkv::Options;
+using walkv::Store;
+using walkv::WriteBatch;
+using walkv::WriteOptions;
+
+namespace {
+
+const WriteOptions kSync{Durability::sync};
+const WriteOptions kNoSync{Durability::none};
+
+Options small_options() {
+  Options o;
+  o.segment_size = 64u << 10;
+  o.compaction_trigger = 0;
+  return o;
+}
+
+std::unique_ptr<Store> open_store(const std::string& dir, const Options& o = small_options()) {
+  auto s = Store::open(dir, o);
+  BOOST_REQUIRE_MESSAGE(s.has_value(), (s ? "" : s.error().to_string()));
+  return std::move(*s);
+}
+
+std::optional<std::string> get(const Store& s, std::string_view key) {
+  auto r = s.get(key);
+  BOOST_REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().to_string()));
+  return *r;
+}
+
+std::map<std::string, std::string> scan_all(const Store& s, std::string_view prefix) {
+  std::map<std::string, std::string> out;
+  auto st = s.scan(prefix, [&](std::string_view k, std::string_view v) {
+    out.emplace(std::string(k), std::string(v));
+    return true;
+  });
+  BOOST_REQUIRE_MESSAGE(st.ok(), st.to_string());
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(put_get_remove_and_reopen) {
+  walkv::test::TempDir dir;
+  {
+    auto s = open_store(dir.path());
+    BOOST_TEST(s->open_epoch() == 1u);
+    BOOST_TEST(s->put(kSync, "a", "1").ok());
+    BOOST_TEST(s->put(kNoSync, std::string("k\0ey", 4), std::string("v\0al", 4)).ok());
+    BOOST_TEST(s->put(kSync, "b", "2").ok());
+    BOOST_TEST(s->remove(kSync, "b").ok());
+    BOOST_TEST(get(*s, "a").value() == "1");
+    BOOST_TEST(!get(*s, "b").has_value());
+    BOOST_TEST(!get(*s, "missing").has_value());
+    BOOST_TEST(s->last_sequence() == 4u);
+    BOOST_TEST(s->close().ok());
+  }
+  auto s = open_store(dir.path());
+  BOOST_TEST(s->open_epoch() == 2u);
+  BOOST_TEST(get(*s, "a").value() == "1");
+  BOOST_TEST(get(*s, std::string("k\0ey", 4)).value() == std::string("v\0al", 4));
+  BOOST_TEST(!get(*s, "b").has_value());
+  BOOST_TEST(s->recovery_report().frames_replayed == 4u);
+  BOOST_TEST(s->last_sequence() == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(write_batch_is_atomic_and_prefix_removal_is_exact) {
+  walkv::test::TempDir dir;
+  auto s = open_store(dir.path());
+  WriteBatch b;
+  b.put("issue/1/a", "x");
+  b.put("issue/10/a", "y");
+  b.put("issue/1/b", "z");
+  BOOST_TEST(s->write(kSync, b).ok());
+  BOOST_TEST(s->last_sequence() == 1u);  // one sequence number per batch
+  BOOST_TEST(s->remove_prefix(kSync, "issue/1/").ok());
+  auto all = scan_all(*s, "issue/");
+  BOOST_TEST(all.size() == 1u);
+  BOOST_TEST(all.count("issue/10/a") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(scan_merges_memtable_and_snapshot_in_order) {
+  walkv::test::TempDir dir;
+  auto s = open_store(dir.path());
+  BOOST_TEST(s->put(kSync, "p/3", "old").ok());
+  BOOST_TEST(s->put(kSync, "p/1", "one").ok());
+  BOOST_TEST(s->put(kSync, "p/9", "gone").ok());
+  BOOST_TEST(s->put(kSync, "q/1", "other").ok());
+  BOOST_TEST(s->compact().ok());
+  BOOST_TEST(s->put(kSync, "p/3", "new").ok());
+  BOOST_TEST(s->put(kSync, "p/2", "two").ok());
+  BOOST_TEST(s->remove(kSync, "p/9").ok());
+  auto p = scan_all(*s, "p/");
+  std::vector<std::string> keys;
+  for (auto& [k, v] : p) keys.push_back(k);
+  BOOST_TEST((keys == std::vector<std::string>{"p/1", "p/2", "p/3"}));
+  BOOST_TEST(p["p/3"] == "new");
+  // A prefix removal hides snapshot keys too, and a later put shows again.
+  BOOST_TEST(s->remove_prefix(kSync, "p/").ok());
+  BOOST_TEST(s->put(kSync, "p/5", "five").ok());
+  p = scan_all(*s, "p/");
+  BOOST_TEST(p.size() == 1u);
+  BOOST_TEST(!get(*s, "p/1").has_value());
+  BOOST_TEST(get(*s, "q/1").value() == "other");
+  // Early stop.
+  int visited = 0;
+  BOOST_TEST(s->scan("", [&](std::string_view, std::string_view) { return ++visited < 1; }).ok());
+  BOOST_TEST(visited == 1);
+}
+
+BOOST_AUTO_TEST_CASE(compaction_folds_log_into_snapshot_and_deletes_segments) {
+  walkv::test::TempDir dir;
+  {
+    auto s = open_store(dir.path());
+    std::string value(1000, 'v');
+    for (int i = 0; i < 300; ++i) BOOST_TEST(s->put(kNoSync, "k" + std::to_string(i), value).ok());
+    BOOST_TEST(s->remove_prefix(kSync, "k1").ok());
+    std::size_t segments_before = std::distance(fs::directory_iterator(dir.sub("wal")), {});
+    BOOST_TEST(segments_before > 2u);
+    BOOST_TEST(s->compact().ok());
+    std::size_t segments_after = std::distance(fs::directory_iterator(dir.sub("wal")), {});
+    BOOST_TEST(segments_after == 1u);
+    BOOST_TEST(get(*s, "k0").value() == value);
+    BOOST_TEST(!get(*s, "k10").has_value());
+    BOOST_TEST(s->put(kSync, "after", "x").ok());
+  }
+  auto s = open_store(dir.path());
+  BOOST_TEST(s->recovery_report().frames_replayed == 1u);
+  BOOST_TEST(s->recovery_report().snapshot_sequence == 301u);
+  BOOST_TEST(get(*s, "k299").has_value());
+  BOOST_TEST(!get(*s, "k150").has_value());
+  BOOST_TEST(get(*s, "after").value() == "x");
+}
+
+BOOST_AUTO_TEST_CASE(background_compaction_runs_past_the_trigger) {
+  walkv::test::TempDir dir;
+  Options o = small_options();
+  o.compaction_trigger = 128u << 10;
+  auto s = open_store(dir.path(), o);
+  std::string value(4096, 'x');
+  for (int i = 0; i < 200; ++i) BOOST_TEST(s->put(kNoSync, "k" + std::to_string(i), value).ok());
+  BOOST_TEST(s->close().ok());
+  auto t = open_store(dir.path(), o);
+  // Something was folded into the snapshot by the background thread before close.
+  BOOST_TEST(t->recovery_report().snapshot_sequence > 0u);
+  for (int i = 0; i < 200; ++i) BOOST_TEST(get(*t, "k" + std::to_string(i)).value() == value);
+}
+
+BOOST_AUTO_TEST_CASE(crash_between_snapshot_commit_and_segment_deletion_replays_idempotently) {
+  walkv::test::TempDir dir;
+  fs::path kept = dir.sub("kept");
+  fs::create_directory(kept);
+  {
+    auto s = open_store(dir.path());
+    for (int i = 0; i < 50; ++i) BOOST_TEST(s->put(kNoSync, "k" + std::to_string(i), std::to_string(i)).ok());
+    BOOST_TEST(s->remove(kSync, "k7").ok());
+    // Keep hard links of the segments compaction is about to delete, then put
+    // them back: the state after the LMDB commit but before the unlinks.
+    for (auto& e : fs::directory_iterator(dir.sub("wal"))) fs::create_hard_link(e.path(), kept / e.path().filename());
+    BOOST_TEST(s->compact().ok());
+    BOOST_TEST(s->put(kSync, "k8", "changed").ok());
+  }
+  for (auto& e : fs::directory_iterator(kept)) {
+    fs::path back = fs::path(dir.sub("wal")) / e.path().filename();
+    if (!fs::exists(back)) fs::rename(e.path(), back);
+  }
+  for (int round = 0; round < 2; ++round) {
+    auto s = open_store(dir.path());
+    BOOST_TEST(s->recovery_report().frames_replayed == 1u);  // only the write after the snapshot
+    BOOST_TEST(s->recovery_report().frames == 52u);
+    BOOST_TEST(!get(*s, "k7").has_value());
+    BOOST_TEST(get(*s, "k8").value() == "changed");
+    BOOST_TEST(get(*s, "k49").value() == "49");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(invalid_arguments_are_refused_before_writing) {
+  walkv::test::TempDir dir;
+  auto s = open_store(dir.path());
+  auto seq = s->last_sequence();
+  BOOST_TEST((s->put(kSync, std::string(512, 'k'), "v").code() == Code::invalid_argument));
+  BOOST_TEST((s->put(kSync, "", "v").code() == Code::invalid_argument));
+  Options o = small_options();
+  BOOST_TEST((s->put(kSync, "k", std::string(o.max_value_size + 1, 'v')).code() == Code::invalid_argument));
+  BOOST_TEST(s->last_sequence() == seq);
+  BOOST_TEST(s->put(kSync, std::string(511, 'k'), "v").ok());
+  Options bad = small_options();
+  bad.segment_size = 1024;
+  BOOST_TEST((Store::open(dir.sub("other"), bad).error().code() == Code::invalid_argument));
+}
+
+BOOST_AUTO_TEST_CASE(missing_store_without_create_is_not_found) {
+  walkv::test::TempDir dir;
+  Options o = small_options();
+  o.create_if_missing = false;
+  auto s = Store::open(dir.sub("nothing"), o);
+  BOOST_REQUIRE(!s.has_value());
+  BOOST_TEST((s.error().code() == Code::not_found));
+  o.create_if_missing = true;
+  o.error_if_exists = true;
+  BOOST_TEST(Store::open(dir.sub("fresh"), o).has_value());
+  BOOST_TEST((Store::open(dir.sub("fresh"), o).error().code() == Code::invalid_argument));
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_writers_and_readers_with_compaction) {
+  walkv::test::TempDir dir;
+  Options o = small_options();
+  o.compaction_trigger = 256u << 10;
+  auto s = open_store(dir.path(), o);
+  constexpr int kThreads = 8, kPerThread = 300;
+  std::atomic<bool> failed{false};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        std::string key = "t" + std::to_string(t) + "/" + std::to_string(i);
+        std::string value(512, static_cast<char>('a' + t));
+        if (!s->put(i % 3 == 0 ? kSync : kNoSync, key, value).ok()) failed = true;
+        auto r = s->get(key);
+        if (!r || !r->has_value() || **r != value) failed = true;
+      }
+    });
+  }
+  threads.emplace_back([&] {
+    for (int i = 0; i < 5; ++i)
+      if (!s->compact().ok()) failed = true;
+  });
+  for (auto& th : threads) th.join();
+  BOOST_TEST(!failed.load());
+  BOOST_TEST(s->last_sequence() == static_cast<std::uint64_t>(kThreads * kPerThread));
+  BOOST_TEST(scan_all(*s, "t").size() == static_cast<std::size_t>(kThreads * kPerThread));
+  BOOST_TEST(s->close().ok());
+  auto r = open_store(dir.path(), o);
+  BOOST_TEST(scan_all(*r, "t").size() == static_cast<std::size_t>(kThreads * kPerThread));
+}
+
+BOOST_AUTO_TEST_CASE(read_only_view_sees_store_without_lock) {
+  walkv::test::TempDir dir;
+  {
+    auto s = open_store(dir.path());
+    BOOST_TEST(s->put(kSync, "a", "1").ok());
+    BOOST_TEST(s->compact().ok());
+    BOOST_TEST(s->put(kSync, "b", "2").ok());
+  }
+  auto v = Store::open_read_only(dir.path());
+  BOOST_REQUIRE(v.has_value());
+  BOOST_TEST((*v)->read_only());
+  BOOST_TEST(get(**v, "a").value() == "1");
+  BOOST_TEST(get(**v, "b").value() == "2");
+  BOOST_TEST(((*v)->put(kSync, "c", "3").code() == Code::not_supported));
+}

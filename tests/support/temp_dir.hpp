@@ -1,0 +1,41 @@
+// Test support: a temporary directory removed at scope exit.
+#pragma once
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace walkv::test {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string templ = (std::filesystem::temp_directory_path() / "walkv-test-XXXXXX").string();
+    char* made = ::mkdtemp(templ.data());
+    if (made == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = made;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  std::string sub(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace walkv::test
+
+namespace walkv::test {
+// The error text of a Result, or "" when it holds a value (safe in test messages,
+// which Boost.Test evaluates even when the check passes).
+template <class R>
+std::string error_text(const R& r) {
+  return r.has_value() ? std::string() : r.error().to_string();
+}
+}  // namespace walkv::test
