@@ -109,10 +109,13 @@ class Store {
   // The directory as resolved at open.
   const std::string& directory() const noexcept;
 
+  // The implementation is opaque: only the library can make one. (Internal
+  // code such as lib/store/open_with.hpp uses this constructor to open a store
+  // over a fault-injecting file system in tests.)
   class Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
 
  private:
-  explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

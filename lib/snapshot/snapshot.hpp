@@ -3,7 +3,9 @@
 // Thread-safety: thread-safe. Any number of readers (get/scan) run alongside
 // one apply() at a time (LMDB MVCC; the store serialises apply). Map growth
 // (on MDB_MAP_FULL) waits until no read transaction is open in this process
-// (an internal shared_mutex), as mdb_env_set_mapsize requires.
+// (an internal reader/resizer lock that does not let readers starve a resize),
+// as mdb_env_set_mapsize requires. Consequently no Snapshot call may be made
+// from inside a scan() visit.
 //
 // Databases: "data" (key -> value) and "meta" (format_version, store_id,
 // applied_sequence, open_epoch; little-endian integers). apply() writes data
@@ -12,20 +14,25 @@
 // Values are copied out of LMDB before use (LMDB values are only 2-byte aligned).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <walkv/status.hpp>
 
 #include "memtable/memtable.hpp"
+#include "snapshot/resize_lock.hpp"
 #include "wal/format.hpp"
 
 struct MDB_env;
+struct MDB_txn;
 
 namespace walkv {
 
@@ -47,29 +54,48 @@ class Snapshot {
  public:
   enum class Mode { read_write, read_only };
   // Opens the LMDB environment in directory `path` (which must exist).
-  // read_write: creates the environment when missing, runs mdb_reader_check.
+  // read_write: creates the environment (and the "data"/"meta" databases) when
+  // missing, runs mdb_reader_check; the map is max(initial_map_size, the size
+  // the environment last used). read_only (MDB_RDONLY): works while another
+  // process holds the environment read-write; initial_map_size is ignored and
+  // map growth by the writer is followed (MDB_MAP_RESIZED).
   // Errors: io_error, corruption (LMDB reports MDB_CORRUPTED/MDB_INVALID),
-  // not_found (read_only and no environment).
+  // version_mismatch (MDB_VERSION_MISMATCH), not_found (read_only and no
+  // environment, or its databases were never created).
   static Result<std::unique_ptr<Snapshot>> open(const std::string& path, Mode mode,
                                                 std::uint64_t initial_map_size);
   ~Snapshot();
 
   // True when the meta database holds a store id (the store was initialised).
   Result<bool> initialized() const;
-  // Writes a fresh meta (format version, store_id, applied 0, epoch 0). REQUIRES: !initialized().
+  // Writes a fresh meta (format version, store_id, applied 0, epoch 0). REQUIRES: !initialized()
+  // (invalid_argument otherwise). read_only: not_supported.
   Status initialize(const wal::StoreId& store_id);
+  // The stored meta, as written (the caller compares format_version with what
+  // it supports). not_found when not initialized; corruption when a field has
+  // the wrong size.
   Result<SnapshotMeta> meta() const;
   // Durably records the open epoch in meta.
   Status set_open_epoch(std::uint64_t epoch);
 
+  // Keys are 1..max_key_size() bytes; any other key is invalid_argument
+  // (get, apply) — the store must refuse such keys before they reach the WAL.
+  std::size_t max_key_size() const noexcept { return max_key_size_; }
+
   Result<std::optional<std::string>> get(std::string_view key) const;
   // Visits keys starting with prefix in ascending order until visit returns false.
+  // One read transaction: the visit sees one consistent state. The views are
+  // valid only during the call (aligned copies). visit must not call into this
+  // Snapshot (a map resize queued meanwhile would wait for this scan, and the
+  // nested call for the resize).
   Status scan(std::string_view prefix,
               const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
 
   // In one write transaction: for each prefix tombstone of `imm`, deletes every
   // key under it; then applies every point entry (put or delete); then sets
   // applied_sequence. Commits durably. On MDB_MAP_FULL doubles the map and retries.
+  // Errors: invalid_argument (a key outside 1..max_key_size(); nothing is
+  // written), not_supported (read_only), no_space, io_error.
   Status apply(const MemTable& imm, std::uint64_t applied_sequence);
 
   Result<SnapshotStats> stats() const;
@@ -78,13 +104,35 @@ class Snapshot {
 
  private:
   Snapshot() = default;
+  Status open_env(std::uint64_t initial_map_size);
+  Status open_databases();
   Status grow_map();
+  // Another process grew the map (MDB_MAP_RESIZED): adopt its size.
+  Status adopt_map_size() const;
+  Status check_key(std::string_view key) const;
+  // Runs fn(txn) -> Status in a read transaction, holding resize_mu_ shared.
+  template <class Fn>
+  Status with_read_txn(const char* what, Fn&& fn) const;
+  // Runs fn(txn) -> LMDB rc in a write transaction and commits it, growing the
+  // map and retrying the whole transaction on MDB_MAP_FULL.
+  template <class Fn>
+  Status with_write_txn(const char* what, Fn&& fn);
+  // Read transactions are reset and kept for reuse (mdb_txn_renew is much
+  // cheaper than mdb_txn_begin, which must find a reader slot under a mutex).
+  int acquire_read_txn(MDB_txn** txn) const;
+  void release_read_txn(MDB_txn* txn) const;
+  Status error_status(int rc, std::string_view what) const;
 
+  std::string path_;
   MDB_env* env_ = nullptr;
   unsigned data_dbi_ = 0;
   unsigned meta_dbi_ = 0;
   bool read_only_ = false;
-  mutable std::shared_mutex resize_mu_;  // shared: any transaction; exclusive: mdb_env_set_mapsize
+  std::size_t max_key_size_ = 0;
+  // shared: any transaction; exclusive: mdb_env_set_mapsize (a resize is never starved by readers)
+  mutable snapshot_detail::ResizeLock resize_mu_;
+  mutable std::mutex idle_read_txns_mu_;
+  mutable std::vector<MDB_txn*> idle_read_txns_;  // reset read transactions
 };
 
 }  // namespace walkv

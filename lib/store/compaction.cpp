@@ -9,6 +9,7 @@
 //   3. imm is dropped; segments whose first sequence precedes the new segment's
 //      are deleted and wal/ is fsync'd.
 #include <chrono>
+#include <map>
 
 #include "store/store_impl.hpp"
 
@@ -62,17 +63,20 @@ Status Store::Impl::compact_locked() {
   return delete_obsolete_segments(sequence + 1);
 }
 
+// Deletes oldest first: a crash part-way leaves a prefix of the obsolete
+// segments deleted, never a hole in the middle of the log.
 Status Store::Impl::delete_obsolete_segments(std::uint64_t keep_from_sequence) {
   auto names = fs_.list(wal_fd_);
   if (!names) return names.error();
-  bool deleted = false;
+  std::map<std::uint64_t, std::string> obsolete;
   for (const auto& name : *names) {
     std::uint64_t first = 0;
-    if (!wal::parse_segment_file_name(name, &first) || first >= keep_from_sequence) continue;
-    if (Status s = fs_.unlink(wal_fd_, name); !s.ok()) return s;
-    deleted = true;
+    if (wal::parse_segment_file_name(name, &first) && first < keep_from_sequence) obsolete.emplace(first, name);
   }
-  return deleted ? fs_.fsync(wal_fd_) : Status();
+  for (const auto& [first, name] : obsolete) {
+    if (Status s = fs_.unlink(wal_fd_, name); !s.ok()) return s;
+  }
+  return obsolete.empty() ? Status() : fs_.fsync(wal_fd_);
 }
 
 void Store::Impl::maybe_schedule_compaction() {

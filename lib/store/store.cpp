@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "store/apply.hpp"
+#include "store/open_with.hpp"
 #include "store/store_impl.hpp"
 #include "wal/batch_codec.hpp"
 #include "wal/format.hpp"
@@ -220,16 +221,19 @@ Status Store::Impl::close() {
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 
+Result<std::unique_ptr<Store>> open_store_with(io::FileSystem& fs, const std::string& dir, const Options& options,
+                                               bool read_only) {
+  auto impl = std::make_unique<Store::Impl>(fs, options);
+  if (Status s = impl->open(dir, read_only); !s.ok()) return error(std::move(s));
+  return std::make_unique<Store>(std::move(impl));
+}
+
 Result<std::unique_ptr<Store>> Store::open(const std::string& dir, const Options& options) {
-  auto impl = std::make_unique<Impl>(io::posix_fs(), options);
-  if (Status s = impl->open(dir, /*read_only=*/false); !s.ok()) return error(std::move(s));
-  return std::unique_ptr<Store>(new Store(std::move(impl)));
+  return open_store_with(io::posix_fs(), dir, options, /*read_only=*/false);
 }
 
 Result<std::unique_ptr<Store>> Store::open_read_only(const std::string& dir, const Options& options) {
-  auto impl = std::make_unique<Impl>(io::posix_fs(), options);
-  if (Status s = impl->open(dir, /*read_only=*/true); !s.ok()) return error(std::move(s));
-  return std::unique_ptr<Store>(new Store(std::move(impl)));
+  return open_store_with(io::posix_fs(), dir, options, /*read_only=*/true);
 }
 
 Status Store::put(const WriteOptions& wo, std::string_view key, std::string_view value) {

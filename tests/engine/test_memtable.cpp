@@ -1,0 +1,288 @@
+#define BOOST_TEST_MODULE memtable
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "memtable/memtable.hpp"
+
+using walkv::MemTable;
+using Found = MemTable::Found;
+
+namespace {
+
+std::string key_of(int i) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "k%06d", i);
+  return buf;
+}
+
+std::string value_of(int i) { return "value-" + std::to_string(i * 7919); }
+
+std::vector<std::string> keys_of(const std::vector<MemTable::Entry>& entries) {
+  std::vector<std::string> keys;
+  for (const auto& e : entries) keys.push_back(e.key);
+  return keys;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(empty_table_knows_nothing) {
+  MemTable t;
+  BOOST_TEST(t.empty());
+  BOOST_TEST(t.entry_count() == 0u);
+  BOOST_TEST(t.approximate_bytes() == 0u);
+  BOOST_TEST((t.get("x").found == Found::absent));
+  BOOST_TEST(t.collect("").empty());
+}
+
+BOOST_AUTO_TEST_CASE(put_get_overwrite) {
+  MemTable t;
+  t.put("a", "1");
+  t.put("b", "2");
+  t.put("a", "3");
+  auto a = t.get("a");
+  BOOST_TEST((a.found == Found::value));
+  BOOST_TEST(a.value == "3");
+  BOOST_TEST(t.get("b").value == "2");
+  BOOST_TEST((t.get("c").found == Found::absent));
+  BOOST_TEST(t.entry_count() == 2u);
+  BOOST_TEST(!t.empty());
+}
+
+BOOST_AUTO_TEST_CASE(remove_records_a_point_tombstone) {
+  MemTable t;
+  t.put("a", "1");
+  t.remove("a");
+  t.remove("never-written");
+  BOOST_TEST((t.get("a").found == Found::deleted));
+  BOOST_TEST((t.get("never-written").found == Found::deleted));
+  auto entries = t.collect("");
+  BOOST_REQUIRE(entries.size() == 2u);
+  BOOST_TEST(!entries[0].value.has_value());
+  BOOST_TEST(!entries[1].value.has_value());
+  t.put("a", "again");
+  BOOST_TEST(t.get("a").value == "again");
+}
+
+BOOST_AUTO_TEST_CASE(put_after_prefix_tombstone_is_visible) {
+  MemTable t;
+  t.remove_prefix("a");
+  t.put("ab", "new");
+  auto ab = t.get("ab");
+  BOOST_TEST((ab.found == Found::value));
+  BOOST_TEST(ab.value == "new");
+  BOOST_TEST((t.get("ac").found == Found::deleted));
+  BOOST_TEST((t.get("a").found == Found::deleted));
+  BOOST_TEST((t.get("b").found == Found::absent));
+  BOOST_TEST((t.get("").found == Found::absent));
+  BOOST_TEST(t.covered("azzz"));
+  BOOST_TEST(!t.covered("b"));
+}
+
+BOOST_AUTO_TEST_CASE(prefix_tombstone_hides_older_puts) {
+  MemTable t;
+  t.put("ab", "old");
+  t.put("a", "old");
+  t.put("b", "kept");
+  t.remove_prefix("a");
+  BOOST_TEST((t.get("ab").found == Found::deleted));
+  BOOST_TEST((t.get("a").found == Found::deleted));
+  BOOST_TEST(t.get("b").value == "kept");
+  BOOST_TEST(keys_of(t.collect("")) == std::vector<std::string>{"b"});
+  BOOST_TEST(t.prefix_tombstones() == std::vector<std::string>{"a"});
+  BOOST_TEST(!t.empty());
+
+  // The erased key can be written again, and removed again.
+  t.put("ab", "reborn");
+  BOOST_TEST(t.get("ab").value == "reborn");
+  t.remove("ab");
+  BOOST_TEST((t.get("ab").found == Found::deleted));
+  BOOST_TEST(t.entry_count() == 2u);
+  BOOST_TEST(keys_of(t.collect("a")) == std::vector<std::string>{"ab"});
+}
+
+BOOST_AUTO_TEST_CASE(prefix_tombstones_stay_prefix_free) {
+  MemTable t;
+  t.remove_prefix("ab");
+  t.remove_prefix("b");
+  t.remove_prefix("abc");  // covered by "ab": redundant
+  BOOST_TEST((t.prefix_tombstones() == std::vector<std::string>{"ab", "b"}));
+  t.remove_prefix("a");  // covers "ab": replaces it
+  BOOST_TEST((t.prefix_tombstones() == std::vector<std::string>{"a", "b"}));
+  BOOST_TEST(t.covered("abc"));
+  BOOST_TEST(t.covered("a"));
+  BOOST_TEST(t.covered("bz"));
+  BOOST_TEST(!t.covered("c"));
+  BOOST_TEST(!t.covered(""));
+  t.remove_prefix("");  // covers everything
+  BOOST_TEST(t.prefix_tombstones() == std::vector<std::string>{""});
+  BOOST_TEST(t.covered(""));
+  BOOST_TEST(t.covered("zzz"));
+}
+
+BOOST_AUTO_TEST_CASE(covered_finds_the_tombstone_among_many) {
+  MemTable t;
+  for (int i = 0; i < 100; i += 2) t.remove_prefix(key_of(i) + "/");
+  for (int i = 0; i < 100; ++i) {
+    const bool expect = i % 2 == 0;
+    BOOST_TEST(t.covered(key_of(i) + "/x") == expect);
+    BOOST_TEST(t.covered(key_of(i) + "/") == expect);
+    BOOST_TEST(!t.covered(key_of(i)));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(collect_returns_sorted_entries_under_prefix) {
+  MemTable t;
+  for (const char* k : {"s/2", "s/10", "r", "s/1", "t", "s/", "s"}) t.put(k, std::string("v") + k);
+  t.remove("s/3");
+  auto under = t.collect("s/");
+  BOOST_TEST((keys_of(under) == std::vector<std::string>{"s/", "s/1", "s/10", "s/2", "s/3"}));
+  BOOST_TEST(under[1].value.value() == "vs/1");
+  BOOST_TEST(!under[4].value.has_value());
+  auto all = t.collect("");
+  BOOST_TEST(all.size() == 8u);
+  BOOST_TEST(std::is_sorted(all.begin(), all.end(),
+                            [](const auto& x, const auto& y) { return x.key < y.key; }));
+  BOOST_TEST(t.collect("u").empty());
+}
+
+BOOST_AUTO_TEST_CASE(keys_with_nul_bytes) {
+  using namespace std::string_literals;
+  MemTable t;
+  t.put("a"s, "plain");
+  t.put("a\0"s, "nul");
+  t.put("a\0b"s, "nul-b");
+  t.put("a\0\0"s, "nul-nul");
+  BOOST_TEST(t.get("a"s).value == "plain");
+  BOOST_TEST(t.get("a\0"s).value == "nul");
+  BOOST_TEST(t.get("a\0b"s).value == "nul-b");
+  BOOST_TEST((t.get("a\0c"s).found == Found::absent));
+  BOOST_TEST((keys_of(t.collect("a\0"s)) == std::vector<std::string>{"a\0"s, "a\0\0"s, "a\0b"s}));
+
+  t.remove_prefix("a\0"s);
+  BOOST_TEST(t.get("a"s).value == "plain");
+  BOOST_TEST((t.get("a\0b"s).found == Found::deleted));
+  BOOST_TEST((t.get("a\0"s).found == Found::deleted));
+  BOOST_TEST(keys_of(t.collect("")) == std::vector<std::string>{"a"});
+  BOOST_TEST(!t.covered("a"s));
+}
+
+BOOST_AUTO_TEST_CASE(values_may_be_empty_or_binary) {
+  using namespace std::string_literals;
+  MemTable t;
+  t.put("empty", "");
+  t.put("bin", "\0\xff\0"s);
+  auto e = t.get("empty");
+  BOOST_TEST((e.found == Found::value));
+  BOOST_TEST(e.value.empty());
+  BOOST_TEST(t.get("bin").value == "\0\xff\0"s);
+}
+
+BOOST_AUTO_TEST_CASE(approximate_bytes_tracks_contents) {
+  MemTable t;
+  t.put("key", std::string(1000, 'x'));
+  const auto one = t.approximate_bytes();
+  BOOST_TEST(one >= 1003u);
+  t.put("key", std::string(10, 'x'));
+  const auto shrunk = t.approximate_bytes();
+  BOOST_TEST(shrunk < one);
+  BOOST_TEST(one - shrunk == 990u);
+  t.remove("key");
+  BOOST_TEST(t.approximate_bytes() == shrunk - 10);
+  t.put("key2", std::string(5000, 'y'));
+  BOOST_TEST(t.approximate_bytes() > 5000u);
+  t.remove_prefix("key");  // erases both entries, adds one small tombstone
+  BOOST_TEST(t.approximate_bytes() < 100u);
+  BOOST_TEST(t.approximate_bytes() > 0u);
+  BOOST_TEST(t.entry_count() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(readers_see_every_completed_write_while_writing) {
+  MemTable t;
+  constexpr int kWrites = 20000;
+  std::atomic<int> published{-1};  // highest i whose put has returned
+  std::atomic<bool> done{false};
+  std::atomic<long> failures{0};
+
+  auto reader = [&] {
+    long local_reads = 0;
+    while (!done.load(std::memory_order_acquire)) {
+      const int upto = published.load(std::memory_order_acquire);
+      if (upto < 0) continue;
+      // The latest completed write and an earlier one must both be visible.
+      for (int i : {upto, upto / 2}) {
+        auto got = t.get(key_of(i));
+        if (got.found != Found::value || got.value != value_of(i)) failures.fetch_add(1);
+      }
+      // A key beyond what was published may or may not be there, but if it
+      // is, its value is never torn.
+      auto ahead = t.get(key_of(upto + 1));
+      if (ahead.found == Found::value && ahead.value != value_of(upto + 1)) failures.fetch_add(1);
+      if (ahead.found == Found::deleted) failures.fetch_add(1);
+      if (local_reads % 64 == 0) {
+        auto under = t.collect("k0000");
+        if (!std::is_sorted(under.begin(), under.end(),
+                            [](const auto& x, const auto& y) { return x.key < y.key; })) {
+          failures.fetch_add(1);
+        }
+      }
+      ++local_reads;
+    }
+  };
+
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 3; ++r) readers.emplace_back(reader);
+  for (int i = 0; i < kWrites; ++i) {
+    t.put(key_of(i), value_of(i));
+    published.store(i, std::memory_order_release);
+  }
+  done.store(true, std::memory_order_release);
+  for (auto& th : readers) th.join();
+
+  BOOST_TEST(failures.load() == 0);
+  BOOST_TEST(t.entry_count() == static_cast<std::size_t>(kWrites));
+  for (int i = 0; i < kWrites; i += 997) BOOST_TEST(t.get(key_of(i)).value == value_of(i));
+}
+
+BOOST_AUTO_TEST_CASE(prefix_removal_is_atomic_for_readers) {
+  // Readers must never see a half-removed prefix: after remove_prefix returns,
+  // every key under it reads as deleted, and before it, all read as values.
+  MemTable t;
+  constexpr int kGroups = 200;
+  constexpr int kPerGroup = 20;
+  auto group_key = [](int g, int i) { return "g" + std::to_string(1000 + g) + "/" + std::to_string(i); };
+  for (int g = 0; g < kGroups; ++g) {
+    for (int i = 0; i < kPerGroup; ++i) t.put(group_key(g, i), "v");
+  }
+  std::atomic<int> removed_upto{-1};
+  std::atomic<bool> done{false};
+  std::atomic<long> failures{0};
+  auto reader = [&] {
+    while (!done.load(std::memory_order_acquire)) {
+      const int upto = removed_upto.load(std::memory_order_acquire);
+      if (upto >= 0) {
+        for (int i = 0; i < kPerGroup; i += 7) {
+          if (t.get(group_key(upto, i)).found != Found::deleted) failures.fetch_add(1);
+        }
+      }
+      // The last group is never removed.
+      if (t.get(group_key(kGroups - 1, 0)).found != Found::value) failures.fetch_add(1);
+    }
+  };
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 2; ++r) readers.emplace_back(reader);
+  for (int g = 0; g < kGroups - 1; ++g) {
+    t.remove_prefix("g" + std::to_string(1000 + g) + "/");
+    removed_upto.store(g, std::memory_order_release);
+  }
+  done.store(true, std::memory_order_release);
+  for (auto& th : readers) th.join();
+  BOOST_TEST(failures.load() == 0);
+  BOOST_TEST(t.entry_count() == static_cast<std::size_t>(kPerGroup));
+  BOOST_TEST(t.prefix_tombstones().size() == static_cast<std::size_t>(kGroups - 1));
+}
