@@ -1,0 +1,89 @@
+// Test helpers for the session layer: a temporary store directory and a
+// store + SessionStore pair that can be closed and reopened.
+#pragma once
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include <walkv/session.hpp>
+#include <walkv/store.hpp>
+
+namespace walkv::test {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = "/tmp/walkv-session-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  std::string store_dir() const { return path_ + "/store"; }
+
+ private:
+  std::string path_;
+};
+
+inline Options small_store_options() {
+  return Options{.segment_size = 1u << 20, .compaction_trigger = 0, .initial_map_size = 16u << 20};
+}
+
+// A store under a temporary directory with a SessionStore attached.
+class SessionFixture {
+ public:
+  explicit SessionFixture(SessionOptions options = {}) : options_(options) { open(); }
+  ~SessionFixture() { close(); }
+
+  void open() {
+    auto opened = Store::open(dir_.store_dir(), small_store_options());
+    if (!opened) throw std::runtime_error("Store::open: " + opened.error().to_string());
+    store_ = std::move(*opened);
+    auto sessions = SessionStore::open(*store_, options_);
+    if (!sessions) throw std::runtime_error("SessionStore::open: " + sessions.error().to_string());
+    sessions_ = std::move(*sessions);
+  }
+
+  // Closes without completing anything: like a process that ended.
+  void close() {
+    sessions_.reset();
+    if (store_) store_->close();
+    store_.reset();
+  }
+
+  void reopen() {
+    close();
+    open();
+  }
+
+  Store& store() { return *store_; }
+  SessionStore& sessions() { return *sessions_; }
+  const TempDir& dir() const { return dir_; }
+
+ private:
+  TempDir dir_;
+  SessionOptions options_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<SessionStore> sessions_;
+};
+
+inline CheckpointData checkpoint_data(std::string state, std::uint32_t step = 0, std::uint32_t total = 0) {
+  CheckpointData data;
+  data.state = std::move(state);
+  data.step = step;
+  data.total_steps = total;
+  data.description = "step " + std::to_string(step);
+  data.app_version = "1.0.0";
+  return data;
+}
+
+}  // namespace walkv::test
