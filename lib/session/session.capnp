@@ -19,6 +19,8 @@ struct SessionRecord {
   description @7 :Data;
   latestCheckpoint @8 :UInt64;  # 0 = none yet
   reason @9 :Data;              # failure reason (status failed)
+  indexes @10 :List(IndexEntry); # secondary index entries, sorted by (name, value)
+  oldestCheckpoint @11 :UInt64; # lowest checkpoint number that may still be stored (0 = none yet)
 
   enum Status {
     active @0;
@@ -28,6 +30,11 @@ struct SessionRecord {
   }
 }
 
+struct IndexEntry {
+  name @0 :Data;
+  value @1 :Data;
+}
+
 struct Checkpoint {
   number @0 :UInt64;            # 1, 2, ... per session; also the key's suffix
   appVersion @1 :Data;          # semver of the caller's state format
@@ -35,6 +42,8 @@ struct Checkpoint {
   step @3 :UInt32;
   totalSteps @4 :UInt32;
   description @5 :Data;
-  state @6 :Data;               # opaque application state
-  stateHash @7 :UInt64;         # XXH3-64 of state
+  state @6 :Data;               # application state, or its ciphertext when keyId is set
+  stateHash @7 :UInt64;         # XXH3-64 of state (as stored)
+  keyId @8 :Data;               # empty: state in clear; else the id of the encryption key
+  nonce @9 :Data;               # 24-byte XChaCha20-Poly1305 nonce (keyId set)
 }

@@ -117,10 +117,14 @@ Result<SessionInfo> copy_record(wire::SessionRecord::Reader root) {
   info.description = as_string(root.getDescription());
   info.latest_checkpoint = root.getLatestCheckpoint();
   info.reason = as_string(root.getReason());
+  info.oldest_checkpoint = root.getOldestCheckpoint();
+  for (auto entry : root.getIndexes()) {
+    info.indexes.push_back(IndexEntry{as_string(entry.getName()), as_string(entry.getValue())});
+  }
   return info;
 }
 
-Result<Checkpoint> copy_checkpoint(wire::Checkpoint::Reader root) {
+Result<Checkpoint> copy_checkpoint(wire::Checkpoint::Reader root, std::string* nonce) {
   Checkpoint checkpoint;
   checkpoint.number = root.getNumber();
   checkpoint.app_version = as_string(root.getAppVersion());
@@ -130,6 +134,8 @@ Result<Checkpoint> copy_checkpoint(wire::Checkpoint::Reader root) {
   checkpoint.description = as_string(root.getDescription());
   checkpoint.state = as_string(root.getState());
   checkpoint.state_hash = root.getStateHash();
+  checkpoint.key_id = as_string(root.getKeyId());
+  if (nonce) *nonce = as_string(root.getNonce());
   return checkpoint;
 }
 
@@ -137,6 +143,7 @@ Result<Checkpoint> copy_checkpoint(wire::Checkpoint::Reader root) {
 
 std::string encode_record(const SessionInfo& info) {
   std::size_t payload = info.id.size() + info.description.size() + info.reason.size();
+  for (const auto& entry : info.indexes) payload += entry.name.size() + entry.value.size() + 4 * kWordSize;
   capnp::MallocMessageBuilder builder(first_segment_words(payload));
   auto root = builder.initRoot<wire::SessionRecord>();
   root.setId(as_data(info.id));
@@ -149,6 +156,14 @@ std::string encode_record(const SessionInfo& info) {
   root.setDescription(as_data(info.description));
   root.setLatestCheckpoint(info.latest_checkpoint);
   root.setReason(as_data(info.reason));
+  root.setOldestCheckpoint(info.oldest_checkpoint);
+  if (!info.indexes.empty()) {
+    auto indexes = root.initIndexes(static_cast<capnp::uint>(info.indexes.size()));
+    for (capnp::uint i = 0; i < indexes.size(); ++i) {
+      indexes[i].setName(as_data(info.indexes[i].name));
+      indexes[i].setValue(as_data(info.indexes[i].value));
+    }
+  }
   return to_flat_string(builder);
 }
 
@@ -156,8 +171,9 @@ Result<SessionInfo> decode_record(std::string_view bytes) {
   return read_message<wire::SessionRecord>(bytes, "session record", copy_record);
 }
 
-std::string encode_checkpoint(const Checkpoint& checkpoint) {
-  std::size_t payload = checkpoint.app_version.size() + checkpoint.description.size() + checkpoint.state.size();
+std::string encode_checkpoint(const Checkpoint& checkpoint, std::string_view nonce) {
+  std::size_t payload = checkpoint.app_version.size() + checkpoint.description.size() + checkpoint.state.size() +
+                        checkpoint.key_id.size() + nonce.size();
   capnp::MallocMessageBuilder builder(first_segment_words(payload));
   auto root = builder.initRoot<wire::Checkpoint>();
   root.setNumber(checkpoint.number);
@@ -168,11 +184,14 @@ std::string encode_checkpoint(const Checkpoint& checkpoint) {
   root.setDescription(as_data(checkpoint.description));
   root.setState(as_data(checkpoint.state));
   root.setStateHash(checkpoint.state_hash);
+  if (!checkpoint.key_id.empty()) root.setKeyId(as_data(checkpoint.key_id));
+  if (!nonce.empty()) root.setNonce(as_data(nonce));
   return to_flat_string(builder);
 }
 
-Result<Checkpoint> decode_checkpoint(std::string_view bytes) {
-  return read_message<wire::Checkpoint>(bytes, "checkpoint", copy_checkpoint);
+Result<Checkpoint> decode_checkpoint(std::string_view bytes, std::string* nonce) {
+  return read_message<wire::Checkpoint>(bytes, "checkpoint",
+                                        [nonce](wire::Checkpoint::Reader root) { return copy_checkpoint(root, nonce); });
 }
 
 std::uint64_t state_hash(std::string_view state) {

@@ -25,13 +25,16 @@ std::string encode_record(const SessionInfo& info);
 Result<SessionInfo> decode_record(std::string_view bytes);
 
 // Encodes `checkpoint` as it is, state_hash included (no hash is computed
-// here, so tests can build damaged checkpoints).
-std::string encode_checkpoint(const Checkpoint& checkpoint);
-// Decodes without verifying the hash; see verify_checkpoint.
+// here, so tests can build damaged checkpoints). `state` is stored as given:
+// the ciphertext when key_id is set, with its `nonce`.
+std::string encode_checkpoint(const Checkpoint& checkpoint, std::string_view nonce = {});
+// Decodes without verifying the hash; see verify_checkpoint. The state is
+// returned as stored (ciphertext when key_id is set); `nonce` (optional)
+// receives the stored nonce.
 // Errors: corruption (malformed).
-Result<Checkpoint> decode_checkpoint(std::string_view bytes);
+Result<Checkpoint> decode_checkpoint(std::string_view bytes, std::string* nonce = nullptr);
 
-// XXH3-64 of checkpoint state.
+// XXH3-64 of checkpoint state (as stored).
 std::uint64_t state_hash(std::string_view state);
 
 // ok when the checkpoint's hash matches its state and its number is

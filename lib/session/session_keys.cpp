@@ -2,25 +2,25 @@
 
 #include <array>
 
+#include <xxhash.h>
+
 namespace walkv::session {
 namespace {
 
 constexpr char kEscapeByte = '\x01';
 constexpr char kTerminator = '\x00';
-constexpr char kRecordTag = 'r';
-constexpr char kCheckpointTag = 'c';
 constexpr std::size_t kNumberSize = 8;
 
-std::size_t escaped_size(std::string_view id) {
-  std::size_t size = id.size();
-  for (char c : id) {
+std::size_t escaped_size(std::string_view bytes) {
+  std::size_t size = bytes.size();
+  for (char c : bytes) {
     if (c == '\x00' || c == kEscapeByte) ++size;
   }
   return size;
 }
 
-void append_escaped(std::string& out, std::string_view id) {
-  for (char c : id) {
+void append_escaped(std::string& out, std::string_view bytes) {
+  for (char c : bytes) {
     if (c == '\x00') {
       out += "\x01\x01";
     } else if (c == kEscapeByte) {
@@ -43,31 +43,45 @@ std::uint64_t read_big_endian(std::string_view bytes) {
   return number;
 }
 
-// Decodes the escaped id at the start of `key` up to the terminator. Returns
-// the id and sets `rest` to the bytes after the terminator.
+void append_id_hash(std::string& out, std::string_view id) {
+  XXH128_hash_t hash = XXH3_128bits(id.data(), id.size());
+  append_big_endian(out, hash.high64);
+  append_big_endian(out, hash.low64);
+}
+
+// Decodes the escaped bytes at the start of `key` up to the terminator.
+// Returns them and sets `rest` to the bytes after the terminator.
 std::optional<std::string> unescape_until_terminator(std::string_view key, std::string_view& rest) {
-  std::string id;
+  std::string out;
   for (std::size_t i = 0; i < key.size(); ++i) {
     char c = key[i];
     if (c == kTerminator) {
       rest = key.substr(i + 1);
-      return id;
+      return out;
     }
     if (c != kEscapeByte) {
-      id += c;
+      out += c;
       continue;
     }
     if (i + 1 == key.size()) return std::nullopt;
     char code = key[++i];
     if (code == '\x01') {
-      id += '\x00';
+      out += '\x00';
     } else if (code == '\x02') {
-      id += kEscapeByte;
+      out += kEscapeByte;
     } else {
       return std::nullopt;
     }
   }
   return std::nullopt;
+}
+
+std::string with_escaped(std::string_view space, std::string_view bytes, std::size_t extra) {
+  std::string out;
+  out.reserve(space.size() + escaped_size(bytes) + extra);
+  out += space;
+  append_escaped(out, bytes);
+  return out;
 }
 
 }  // namespace
@@ -94,24 +108,31 @@ Status validate_id(std::string_view id) {
   return Status::ok_status();
 }
 
-std::string session_namespace(std::string_view id) {
-  std::string out;
-  out.reserve(kSessionSpace.size() + escaped_size(id) + 2 + kNumberSize);
-  out += kSessionSpace;
-  append_escaped(out, id);
-  out += kTerminator;
-  return out;
+Status validate_index(std::string_view name, std::string_view value) {
+  if (name.empty() || name.size() > kMaxIndexNameSize) {
+    return Status(Code::invalid_argument, "index name is " + std::to_string(name.size()) +
+                                              " bytes; it must be 1 to " + std::to_string(kMaxIndexNameSize));
+  }
+  if (value.empty() || value.size() > kMaxIndexValueSize) {
+    return Status(Code::invalid_argument, "index value is " + std::to_string(value.size()) +
+                                              " bytes; it must be 1 to " + std::to_string(kMaxIndexValueSize));
+  }
+  if (escaped_size(name) + escaped_size(value) > kMaxEscapedIndexSize) {
+    return Status(Code::invalid_argument, "index name and value hold too many 0x00/0x01 bytes (escaped size over " +
+                                              std::to_string(kMaxEscapedIndexSize) + " bytes)");
+  }
+  return Status::ok_status();
 }
 
 std::string record_key(std::string_view id) {
-  std::string key = session_namespace(id);
-  key += kRecordTag;
+  std::string key = with_escaped(kRecordSpace, id, 1);
+  key += kTerminator;
   return key;
 }
 
 std::string checkpoint_prefix(std::string_view id) {
-  std::string key = session_namespace(id);
-  key += kCheckpointTag;
+  std::string key = with_escaped(kCheckpointSpace, id, 1 + kNumberSize);
+  key += kTerminator;
   return key;
 }
 
@@ -121,26 +142,54 @@ std::string checkpoint_key(std::string_view id, std::uint64_t number) {
   return key;
 }
 
-std::string id_prefix_key(std::string_view id_prefix) {
-  std::string key(kSessionSpace);
-  append_escaped(key, id_prefix);
+std::string index_value_prefix(std::string_view name, std::string_view value) {
+  std::string key = with_escaped(kIndexSpace, name, escaped_size(value) + 2 + kIdHashSize);
+  key += kTerminator;
+  append_escaped(key, value);
+  key += kTerminator;
   return key;
 }
 
+std::string index_key(std::string_view name, std::string_view value, std::string_view id) {
+  std::string key = index_value_prefix(name, value);
+  append_id_hash(key, id);
+  return key;
+}
+
+std::string id_prefix_key(std::string_view id_prefix) { return with_escaped(kRecordSpace, id_prefix, 0); }
+
+std::string checkpoint_id_prefix_key(std::string_view id_prefix) {
+  return with_escaped(kCheckpointSpace, id_prefix, 0);
+}
+
 std::optional<ParsedKey> parse_key(std::string_view key) {
-  if (!key.starts_with(kSessionSpace)) return std::nullopt;
+  if (key.size() < 2 || !key.starts_with(kSessionSpace)) return std::nullopt;
+  std::string_view space = key.substr(0, 2);
   std::string_view rest;
-  auto id = unescape_until_terminator(key.substr(kSessionSpace.size()), rest);
-  if (!id) return std::nullopt;
+  auto first = unescape_until_terminator(key.substr(2), rest);
+  if (!first) return std::nullopt;
   ParsedKey parsed;
-  parsed.id = std::move(*id);
-  if (rest.size() == 1 && rest[0] == kRecordTag) {
+  if (space == kRecordSpace && rest.empty()) {
     parsed.kind = ParsedKey::Kind::record;
-  } else if (rest.size() == 1 + kNumberSize && rest[0] == kCheckpointTag) {
-    parsed.kind = ParsedKey::Kind::checkpoint;
-    parsed.number = read_big_endian(rest.substr(1));
+    parsed.id = std::move(*first);
+    return parsed;
   }
-  return parsed;
+  if (space == kCheckpointSpace && rest.size() == kNumberSize) {
+    parsed.kind = ParsedKey::Kind::checkpoint;
+    parsed.id = std::move(*first);
+    parsed.number = read_big_endian(rest);
+    return parsed;
+  }
+  if (space == kIndexSpace) {
+    std::string_view after_value;
+    auto value = unescape_until_terminator(rest, after_value);
+    if (!value || after_value.size() != kIdHashSize) return std::nullopt;
+    parsed.kind = ParsedKey::Kind::index;
+    parsed.index_name = std::move(*first);
+    parsed.index_value = std::move(*value);
+    return parsed;
+  }
+  return std::nullopt;
 }
 
 std::string printable_id(std::string_view id) {

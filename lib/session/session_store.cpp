@@ -1,13 +1,20 @@
 #include <walkv/session.hpp>
 
 #include <algorithm>
-#include <array>
+#include <map>
 #include <mutex>
+#include <set>
+#include <shared_mutex>
+#include <unordered_map>
+#include <unordered_set>
 
-#include <xxhash.h>
+#include <walkv/session_key.hpp>
 
+#include "session/app_version.hpp"
 #include "session/session_codec.hpp"
+#include "session/session_crypto.hpp"
 #include "session/session_keys.hpp"
+#include "session/session_read.hpp"
 
 namespace walkv {
 
@@ -21,312 +28,479 @@ const char* session_status_name(SessionStatus s) noexcept {
   return "unknown";
 }
 
+const char* skip_reason_name(SkipReason r) noexcept {
+  switch (r) {
+    case SkipReason::malformed: return "malformed";
+    case SkipReason::number_mismatch: return "number_mismatch";
+    case SkipReason::hash_mismatch: return "hash_mismatch";
+    case SkipReason::incompatible_version: return "incompatible_version";
+  }
+  return "unknown";
+}
+
 namespace {
 
-using session::ParsedKey;
+using session::now_ns;
+using session::session_label;
+using session::unknown_session;
+using session::with_context;
 
-std::uint64_t now_ns() {
-  auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch).count());
-}
-
-Status unknown_session(std::string_view id) {
-  return Status(Code::invalid_argument, "unknown session '" + session::printable_id(id) + "'");
-}
-
-Status with_context(const Status& status, std::string_view context) {
-  return Status(status.code(), std::string(context) + ": " + status.message());
-}
+constexpr WriteOptions kSynced{Durability::sync};
 
 bool is_finished(SessionStatus status) {
   return status == SessionStatus::completed || status == SessionStatus::failed;
 }
 
-// ---- reading records ------------------------------------------------------
-
-Result<SessionInfo> decode_record_at(const ParsedKey& key, std::string_view value) {
-  auto info = session::decode_record(value);
-  std::string context = "session '" + session::printable_id(key.id) + "'";
-  if (!info) return error(with_context(info.error(), context));
-  if (info->id != key.id) return error(Code::corruption, context + ": record holds another id");
-  return info;
+Status finished_error(const SessionInfo& info, const char* what) {
+  return Status(Code::invalid_argument,
+                session_label(info.id) + " is " + session_status_name(info.status) + "; " + what);
 }
 
-// Every session record, ordered by id. Errors: corruption / version_mismatch
-// for an undecodable record (naming the session), plus Store::scan's.
-Result<std::vector<SessionInfo>> read_all_records(const Store& store) {
-  std::vector<SessionInfo> records;
-  Status failure;
-  Status scanned = store.scan(session::kSessionSpace, [&](std::string_view key, std::string_view value) {
-    auto parsed = session::parse_key(key);
-    if (!parsed || parsed->kind != ParsedKey::Kind::record) return true;
-    auto info = decode_record_at(*parsed, value);
-    if (!info) {
-      failure = info.error();
-      return false;
+void sort_indexes(std::vector<IndexEntry>& indexes) {
+  std::sort(indexes.begin(), indexes.end(), [](const IndexEntry& a, const IndexEntry& b) {
+    return std::tie(a.name, a.value) < std::tie(b.name, b.value);
+  });
+  indexes.erase(std::unique(indexes.begin(), indexes.end()), indexes.end());
+}
+
+Status validate_indexes(const std::vector<IndexEntry>& indexes) {
+  for (const auto& entry : indexes) {
+    if (Status valid = session::validate_index(entry.name, entry.value); !valid) return valid;
+  }
+  return Status::ok_status();
+}
+
+// Adds to `batch` the index-key changes that turn `before` into `after`
+// (both sorted) for session `id`.
+void diff_indexes(WriteBatch& batch, std::string_view id, const std::vector<IndexEntry>& before,
+                  const std::vector<IndexEntry>& after) {
+  for (const auto& entry : before) {
+    if (!std::binary_search(after.begin(), after.end(), entry, [](const IndexEntry& a, const IndexEntry& b) {
+          return std::tie(a.name, a.value) < std::tie(b.name, b.value);
+        })) {
+      batch.remove(session::index_key(entry.name, entry.value, id));
     }
-    records.push_back(std::move(*info));
-    return true;
-  });
-  if (!scanned) return error(scanned);
-  if (!failure) return error(failure);
-  return records;
-}
-
-Result<std::optional<SessionInfo>> read_record(const Store& store, std::string_view id) {
-  auto value = store.get(session::record_key(id));
-  if (!value) return error(value.error());
-  if (!*value) return std::optional<SessionInfo>();
-  auto info = decode_record_at(ParsedKey{std::string(id), ParsedKey::Kind::record, 0}, **value);
-  if (!info) return error(info.error());
-  return std::optional<SessionInfo>(std::move(*info));
-}
-
-// ---- reading checkpoints --------------------------------------------------
-
-std::optional<std::uint64_t> number_of(std::string_view key, std::size_t prefix_size) {
-  auto parsed = session::parse_key(key);
-  if (!parsed || parsed->kind != ParsedKey::Kind::checkpoint || key.size() != prefix_size + 8) {
-    return std::nullopt;
   }
-  return parsed->number;
-}
-
-// The numbers of the checkpoints of `id`, ascending.
-Result<std::vector<std::uint64_t>> checkpoint_numbers(const Store& store, std::string_view id) {
-  std::string prefix = session::checkpoint_prefix(id);
-  std::vector<std::uint64_t> numbers;
-  Status scanned = store.scan(prefix, [&](std::string_view key, std::string_view) {
-    if (auto number = number_of(key, prefix.size())) numbers.push_back(*number);
-    return true;
-  });
-  if (!scanned) return error(scanned);
-  return numbers;
-}
-
-struct StoredCheckpoint {
-  std::uint64_t number;
-  std::string value;
-};
-
-// The checkpoints of `id` as stored, ascending, from one consistent view.
-Result<std::vector<StoredCheckpoint>> read_checkpoints(const Store& store, std::string_view id) {
-  std::string prefix = session::checkpoint_prefix(id);
-  std::vector<StoredCheckpoint> stored;
-  Status scanned = store.scan(prefix, [&](std::string_view key, std::string_view value) {
-    if (auto number = number_of(key, prefix.size())) stored.push_back({*number, std::string(value)});
-    return true;
-  });
-  if (!scanned) return error(scanned);
-  return stored;
-}
-
-Result<Checkpoint> decode_verified(std::string_view value, std::uint64_t number) {
-  auto checkpoint = session::decode_checkpoint(value);
-  if (!checkpoint) return error(checkpoint.error());
-  if (Status verified = session::verify_checkpoint(*checkpoint, number); !verified) return error(verified);
-  return checkpoint;
-}
-
-std::string skip_note(std::uint64_t number, const Status& why) {
-  return "checkpoint " + std::to_string(number) + ": " + why.message();
-}
-
-// The newest checkpoint that decodes and verifies; notes each newer one that
-// does not in `skipped` (may be null).
-Result<std::optional<Checkpoint>> latest_valid(const Store& store, std::string_view id,
-                                               std::vector<std::string>* skipped) {
-  auto stored = read_checkpoints(store, id);
-  if (!stored) return error(stored.error());
-  for (auto it = stored->rbegin(); it != stored->rend(); ++it) {
-    auto checkpoint = decode_verified(it->value, it->number);
-    if (checkpoint) return std::optional<Checkpoint>(std::move(*checkpoint));
-    if (skipped) skipped->push_back(skip_note(it->number, checkpoint.error()));
+  for (const auto& entry : after) {
+    if (!std::binary_search(before.begin(), before.end(), entry, [](const IndexEntry& a, const IndexEntry& b) {
+          return std::tie(a.name, a.value) < std::tie(b.name, b.value);
+        })) {
+      batch.put(session::index_key(entry.name, entry.value, id), id);
+    }
   }
-  return std::optional<Checkpoint>();
 }
 
-Result<InterruptedSession> describe(const Store& store, SessionInfo info) {
-  InterruptedSession described;
-  auto checkpoint = latest_valid(store, info.id, &described.skipped);
-  if (!checkpoint) return error(checkpoint.error());
-  described.info = std::move(info);
-  described.checkpoint = std::move(*checkpoint);
-  return described;
+// Adds the removal of a whole session (record, checkpoints, index entries).
+void remove_session(WriteBatch& batch, const SessionInfo& info) {
+  batch.remove(session::record_key(info.id));
+  batch.remove_prefix(session::checkpoint_prefix(info.id));
+  for (const auto& entry : info.indexes) batch.remove(session::index_key(entry.name, entry.value, info.id));
 }
 
-bool is_interrupted(const SessionInfo& info, std::uint64_t live_epoch) {
-  if (info.status == SessionStatus::interrupted) return true;
-  return info.status == SessionStatus::active && info.owner_epoch < live_epoch;
-}
-
-bool is_stale(const SessionInfo& info, std::uint64_t now, std::chrono::nanoseconds max_age) {
-  std::uint64_t age = info.updated_ns < now ? now - info.updated_ns : 0;
-  auto limit = static_cast<std::uint64_t>(std::max<std::int64_t>(max_age.count(), 0));
-  return age >= limit;
-}
-
-// ---- writing records -----------------------------------------------------
-
-// Reads the record of `id`, lets `change` edit it and writes it back.
-template <class Change>
-Status update_record(Store& store, Durability durability, std::string_view id, Change&& change) {
-  auto record = read_record(store, id);
-  if (!record) return record.error();
-  if (!*record) return unknown_session(id);
-  SessionInfo& info = **record;
-  change(info);
-  info.updated_ns = now_ns();
-  return store.put(WriteOptions{durability}, session::record_key(id), session::encode_record(info));
+// As remove_session, for a record that is absent or does not decode: its index
+// entries are found by scanning the index space.
+Status remove_damaged_session(const Store& store, WriteBatch& batch, std::string_view id) {
+  batch.remove(session::record_key(id));
+  batch.remove_prefix(session::checkpoint_prefix(id));
+  auto keys = session::index_keys_pointing_at(store, id);
+  if (!keys) return keys.error();
+  for (const auto& key : *keys) batch.remove(key);
+  return Status::ok_status();
 }
 
 }  // namespace
 
 // ---- locks ------------------------------------------------------------------
 
-// Striped per-session mutexes. Single-session operations hold one stripe;
-// operations over many sessions hold every stripe, taken in index order (no
-// thread ever holds one stripe while waiting for another, so no deadlock).
-// 32 stripes: plenty for the few threads that write at once, and within
-// ThreadSanitizer's limit of 64 mutexes held by one thread.
+// One mutex per session id, created while someone uses it, so calls on
+// distinct sessions never wait for each other. Calls over many sessions take
+// `bulk` exclusively; single-session calls hold it shared.
 struct SessionStore::Locks {
-  static constexpr std::size_t kStripes = 32;
-  std::array<std::mutex, kStripes> stripes;
+  struct Slot {
+    std::mutex mutex;
+    std::size_t users = 0;
+  };
+  std::shared_mutex bulk;
+  std::mutex slots_mutex;
+  std::unordered_map<std::string, std::unique_ptr<Slot>> slots;
 
-  std::mutex& for_id(std::string_view id) {
-    return stripes[XXH3_64bits(id.data(), id.size()) % kStripes];
-  }
-
-  class All {
+  class Session {
    public:
-    explicit All(Locks& locks) : locks_(locks) {
-      for (auto& stripe : locks_.stripes) stripe.lock();
+    Session(Locks& locks, std::string_view id) : locks_(locks), bulk_(locks.bulk), id_(id) {
+      {
+        std::lock_guard guard(locks_.slots_mutex);
+        auto& slot = locks_.slots[id_];
+        if (!slot) slot = std::make_unique<Slot>();
+        ++slot->users;
+        slot_ = slot.get();
+      }
+      slot_->mutex.lock();
     }
-    ~All() {
-      for (auto it = locks_.stripes.rbegin(); it != locks_.stripes.rend(); ++it) it->unlock();
+    ~Session() {
+      slot_->mutex.unlock();
+      std::lock_guard guard(locks_.slots_mutex);
+      if (--slot_->users == 0) locks_.slots.erase(id_);
     }
-    All(const All&) = delete;
-    All& operator=(const All&) = delete;
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
 
    private:
     Locks& locks_;
+    std::shared_lock<std::shared_mutex> bulk_;
+    std::string id_;
+    Slot* slot_ = nullptr;
   };
+
+  using All = std::unique_lock<std::shared_mutex>;
 };
 
 // ---- SessionStore -----------------------------------------------------------
 
+namespace {
+
+Status validate_options(const SessionOptions& options) {
+  if (options.keep_checkpoints == 0) return Status(Code::invalid_argument, "keep_checkpoints must be at least 1");
+  if (!options.app_version.empty() && !session::major_version(options.app_version)) {
+    return Status(Code::invalid_argument,
+                  "app_version '" + session::printable_id(options.app_version) + "' is not a semantic version");
+  }
+  std::vector<const EncryptionKey*> keys;
+  if (options.encryption_key) keys.push_back(&*options.encryption_key);
+  for (const auto& key : options.decryption_keys) keys.push_back(&key);
+  std::map<std::string, const EncryptionKey*> by_id;
+  for (const EncryptionKey* key : keys) {
+    if (key->id.empty() || key->id.size() > session::kMaxKeyIdSize) {
+      return Status(Code::invalid_argument, "encryption key ids must be 1 to 64 bytes");
+    }
+    auto [it, inserted] = by_id.emplace(key->id, key);
+    if (!inserted && it->second->key != key->key) {
+      return Status(Code::invalid_argument, "encryption key id '" + session::printable_id(key->id) +
+                                                "' is given twice with different key bytes");
+    }
+  }
+  if (!keys.empty()) return session::init_sodium();
+  return Status::ok_status();
+}
+
+}  // namespace
+
 SessionStore::SessionStore(Store& store, const SessionOptions& options)
     : store_(store), options_(options), locks_(std::make_unique<Locks>()) {}
 
-SessionStore::~SessionStore() = default;
+SessionStore::~SessionStore() {
+  if (options_.encryption_key) session::wipe(*options_.encryption_key);
+  for (auto& key : options_.decryption_keys) session::wipe(key);
+}
 
 Result<std::unique_ptr<SessionStore>> SessionStore::open(Store& store, const SessionOptions& options) {
   if (store.read_only()) {
     return error(Code::not_supported, "sessions need a writable store; use list_interrupted on a read-only view");
   }
-  if (options.keep_checkpoints == 0) return error(Code::invalid_argument, "keep_checkpoints must be at least 1");
-  auto records = read_all_records(store);
+  if (Status valid = validate_options(options); !valid) return error(valid);
+  auto records = session::read_records(store, {});
   if (!records) return error(records.error());
   WriteBatch batch;
   for (auto& info : *records) {
     if (info.status != SessionStatus::active || info.owner_epoch >= store.open_epoch()) continue;
-    info.status = SessionStatus::interrupted;
+    info.status = SessionStatus::interrupted;  // updated_ns stays: the time of the last real activity
     batch.put(session::record_key(info.id), session::encode_record(info));
   }
   if (!batch.empty()) {
-    if (Status written = store.write(WriteOptions{Durability::sync}, batch); !written) return error(written);
+    if (Status written = store.write(kSynced, batch); !written) return error(written);
   }
-  return std::unique_ptr<SessionStore>(new SessionStore(store, options));
+  std::unique_ptr<SessionStore> sessions(new SessionStore(store, options));
+  // Every key the store reads with: the encryption key first.
+  auto& keys = sessions->options_.decryption_keys;
+  if (sessions->options_.encryption_key) keys.insert(keys.begin(), *sessions->options_.encryption_key);
+  return sessions;
 }
 
-Status SessionStore::create(std::string_view id, std::string_view description) {
-  if (Status valid = session::validate_id(id); !valid) return valid;
-  std::lock_guard lock(locks_->for_id(id));
-  auto existing = read_record(store_, id);
-  if (!existing) return existing.error();
-  if (*existing) {
-    return Status(Code::invalid_argument, "session '" + session::printable_id(id) + "' already exists");
+namespace {
+
+// The checkpoint value to store for `data` as checkpoint `number` of `id`.
+std::string encode_new_checkpoint(const SessionOptions& options, std::string_view id, std::uint64_t number,
+                                  const CheckpointData& data, std::uint64_t time_ns) {
+  Checkpoint checkpoint;
+  checkpoint.number = number;
+  checkpoint.app_version = data.app_version.empty() ? options.app_version : data.app_version;
+  checkpoint.time_ns = time_ns;
+  checkpoint.step = data.step;
+  checkpoint.total_steps = data.total_steps;
+  checkpoint.description = data.description;
+  std::string nonce;
+  if (options.encryption_key) {
+    const EncryptionKey& key = *options.encryption_key;
+    checkpoint.key_id = key.id;
+    auto sealed = session::seal(key, data.state, session::associated_data(id, number, key.id));
+    checkpoint.state = std::move(sealed.ciphertext);
+    nonce = std::move(sealed.nonce);
+  } else {
+    checkpoint.state = data.state;
   }
+  checkpoint.state_hash = session::state_hash(checkpoint.state);
+  return session::encode_checkpoint(checkpoint, nonce);
+}
+
+// Puts the record with its index entries for a new session into `batch`.
+// Checkpoints left by an earlier session of the same id whose record was lost
+// are removed first.
+Status put_new_session(const Store& store, WriteBatch& batch, const SessionInfo& info) {
+  auto leftovers = session::read_checkpoints(store, info.id);
+  if (!leftovers) return leftovers.error();
+  if (!leftovers->empty()) batch.remove_prefix(session::checkpoint_prefix(info.id));
+  batch.put(session::record_key(info.id), session::encode_record(info));
+  for (const auto& entry : info.indexes) batch.put(session::index_key(entry.name, entry.value, info.id), info.id);
+  return Status::ok_status();
+}
+
+}  // namespace
+
+Status SessionStore::create(std::string_view id, std::string_view description,
+                            const std::vector<IndexEntry>& indexes) {
+  if (Status valid = session::validate_id(id); !valid) return valid;
+  if (Status valid = validate_indexes(indexes); !valid) return valid;
+  Locks::Session lock(*locks_, id);
+  auto existing = session::read_record(store_, id);
+  if (!existing) return existing.error();
+  if (*existing) return Status(Code::invalid_argument, session_label(id) + " already exists");
   SessionInfo info;
   info.id = std::string(id);
   info.status = SessionStatus::active;
   info.created_ns = info.updated_ns = now_ns();
   info.owner_epoch = store_.open_epoch();
   info.description = std::string(description);
-  auto leftovers = checkpoint_numbers(store_, id);  // of a session whose record was lost
-  if (!leftovers) return leftovers.error();
+  info.indexes = indexes;
+  sort_indexes(info.indexes);
   WriteBatch batch;
-  if (!leftovers->empty()) batch.remove_prefix(session::session_namespace(id));
-  batch.put(session::record_key(id), session::encode_record(info));
-  return store_.write(WriteOptions{options_.durability}, batch);
+  if (Status put = put_new_session(store_, batch, info); !put) return put;
+  return store_.write(kSynced, batch);
 }
 
-Result<std::uint64_t> SessionStore::checkpoint(std::string_view id, const CheckpointData& data) {
-  if (Status valid = session::validate_id(id); !valid) return error(valid);
-  std::lock_guard lock(locks_->for_id(id));
-  auto record = read_record(store_, id);
-  if (!record) return error(record.error());
-  if (!*record) return error(unknown_session(id));
-  SessionInfo info = std::move(**record);
-  if (is_finished(info.status)) {
-    return error(Code::invalid_argument, "session '" + session::printable_id(id) + "' is " +
-                                             session_status_name(info.status) + "; checkpoints need a live session");
+Result<CreateManyResult> SessionStore::create_many(const std::vector<NewSession>& sessions) {
+  std::unordered_set<std::string> seen;
+  for (const auto& s : sessions) {
+    if (Status valid = session::validate_id(s.id); !valid) return error(with_context(valid, session_label(s.id)));
+    if (Status valid = validate_indexes(s.indexes); !valid) return error(with_context(valid, session_label(s.id)));
+    if (!seen.insert(s.id).second) return error(Code::invalid_argument, session_label(s.id) + " is given twice");
   }
-  auto numbers = checkpoint_numbers(store_, id);
-  if (!numbers) return error(numbers.error());
-  std::uint64_t newest = numbers->empty() ? 0 : numbers->back();
-  std::uint64_t number = std::max(info.latest_checkpoint, newest) + 1;
+  Locks::All lock(locks_->bulk);
+  CreateManyResult result;
+  WriteBatch batch;
+  std::uint64_t now = now_ns();
+  for (const auto& s : sessions) {
+    auto existing = session::read_record(store_, s.id);
+    if (!existing) return error(existing.error());
+    if (*existing) {
+      result.existing.push_back(s.id);
+      continue;
+    }
+    SessionInfo info;
+    info.id = s.id;
+    info.status = s.status;
+    info.created_ns = s.created_ns != 0 ? s.created_ns : now;
+    info.updated_ns = s.updated_ns != 0 ? s.updated_ns : info.created_ns;
+    info.owner_epoch = s.status == SessionStatus::interrupted ? 0 : store_.open_epoch();
+    info.description = s.description;
+    info.indexes = s.indexes;
+    sort_indexes(info.indexes);
+    if (s.checkpoint) {
+      info.step = s.checkpoint->step;
+      info.total_steps = s.checkpoint->total_steps;
+      info.latest_checkpoint = 1;
+      info.oldest_checkpoint = 1;
+      batch.put(session::checkpoint_key(s.id, 1),
+                encode_new_checkpoint(options_, s.id, 1, *s.checkpoint, info.updated_ns));
+    }
+    if (Status put = put_new_session(store_, batch, info); !put) return error(put);
+    result.created.push_back(s.id);
+  }
+  if (!batch.empty()) {
+    if (Status written = store_.write(kSynced, batch); !written) return error(written);
+  }
+  return result;
+}
 
-  Checkpoint checkpoint{number,    data.app_version, now_ns(), data.step, data.total_steps,
-                        data.description, data.state, session::state_hash(data.state)};
+namespace {
+
+// Writes checkpoint latest+1 of `info` (a live session) with its record, and
+// removes the checkpoints that fall out of the kept window, in one batch.
+Result<std::uint64_t> write_checkpoint(Store& store, const SessionOptions& options, SessionInfo info,
+                                       const CheckpointData& data) {
+  std::uint64_t number = info.latest_checkpoint + 1;
+  std::uint64_t time = now_ns();
+  WriteBatch batch;
+  batch.put(session::checkpoint_key(info.id, number), encode_new_checkpoint(options, info.id, number, data, time));
+  // Keep numbers (number - keep, number]; older ones start at oldest_checkpoint.
+  std::uint64_t first_kept = number >= options.keep_checkpoints ? number - options.keep_checkpoints + 1 : 1;
+  std::uint64_t oldest = info.oldest_checkpoint == 0 ? 1 : info.oldest_checkpoint;
+  for (std::uint64_t old = oldest; old < first_kept; ++old) batch.remove(session::checkpoint_key(info.id, old));
   info.status = SessionStatus::active;
-  info.owner_epoch = store_.open_epoch();
+  info.owner_epoch = store.open_epoch();
   info.step = data.step;
   info.total_steps = data.total_steps;
   info.description = data.description;
-  info.updated_ns = checkpoint.time_ns;
+  info.updated_ns = time;
   info.latest_checkpoint = number;
-
-  WriteBatch batch;
-  batch.put(session::checkpoint_key(id, number), session::encode_checkpoint(checkpoint));
-  batch.put(session::record_key(id), session::encode_record(info));
-  for (std::uint64_t old : *numbers) {
-    if (old + options_.keep_checkpoints <= number) batch.remove(session::checkpoint_key(id, old));
-  }
-  if (Status written = store_.write(WriteOptions{options_.durability}, batch); !written) return error(written);
+  info.oldest_checkpoint = std::max(oldest, first_kept);
+  batch.put(session::record_key(info.id), session::encode_record(info));
+  if (Status written = store.write(WriteOptions{options.durability}, batch); !written) return error(written);
   return number;
 }
 
+Result<SessionInfo> live_record(const Store& store, std::string_view id) {
+  auto record = session::read_record(store, id);
+  if (!record) return error(record.error());
+  if (!*record) return error(unknown_session(id));
+  if (is_finished((*record)->status)) return error(finished_error(**record, "checkpoints need a live session"));
+  return std::move(**record);
+}
+
+}  // namespace
+
+Result<std::uint64_t> SessionStore::checkpoint(std::string_view id, const CheckpointData& data) {
+  if (Status valid = session::validate_id(id); !valid) return error(valid);
+  Locks::Session lock(*locks_, id);
+  auto info = live_record(store_, id);
+  if (!info) return error(info.error());
+  return write_checkpoint(store_, options_, std::move(*info), data);
+}
+
+Result<std::uint64_t> SessionStore::update(
+    std::string_view id, const std::function<CheckpointData(const std::optional<Checkpoint>& latest)>& change) {
+  if (Status valid = session::validate_id(id); !valid) return error(valid);
+  Locks::Session lock(*locks_, id);
+  auto info = live_record(store_, id);
+  if (!info) return error(info.error());
+  session::ReadContext context{store_, options_.app_version, &options_.decryption_keys};
+  auto resolution = session::resolve_latest(context, id);
+  if (!resolution) return error(resolution.error());
+  if (!resolution->state_error) return error(resolution->state_error);
+  CheckpointData next = change(resolution->checkpoint);
+  return write_checkpoint(store_, options_, std::move(*info), next);
+}
+
+namespace {
+
+// Reads the record of `id`, lets `change` edit it (and the batch) and writes
+// both, synced. `change` returns a Status; a failure aborts without writing.
+template <class Change>
+Status update_record(Store& store, std::string_view id, Change&& change) {
+  auto record = session::read_record(store, id);
+  if (!record) return record.error();
+  if (!*record) return unknown_session(id);
+  SessionInfo& info = **record;
+  WriteBatch batch;
+  if (Status changed = change(info, batch); !changed) return changed;
+  info.updated_ns = now_ns();
+  batch.put(session::record_key(id), session::encode_record(info));
+  return store.write(kSynced, batch);
+}
+
+}  // namespace
+
 Status SessionStore::complete(std::string_view id) {
   if (Status valid = session::validate_id(id); !valid) return valid;
-  std::lock_guard lock(locks_->for_id(id));
-  return update_record(store_, options_.durability, id, [&](SessionInfo& info) {
+  Locks::Session lock(*locks_, id);
+  return update_record(store_, id, [&](SessionInfo& info, WriteBatch&) {
     info.status = SessionStatus::completed;
     info.owner_epoch = store_.open_epoch();
+    return Status::ok_status();
   });
 }
 
 Status SessionStore::fail(std::string_view id, std::string_view reason) {
   if (Status valid = session::validate_id(id); !valid) return valid;
-  std::lock_guard lock(locks_->for_id(id));
-  return update_record(store_, options_.durability, id, [&](SessionInfo& info) {
+  Locks::Session lock(*locks_, id);
+  return update_record(store_, id, [&](SessionInfo& info, WriteBatch&) {
     info.status = SessionStatus::failed;
     info.owner_epoch = store_.open_epoch();
     info.reason = std::string(reason);
+    return Status::ok_status();
   });
 }
 
-Result<std::optional<SessionInfo>> SessionStore::info(std::string_view id) const {
-  if (Status valid = session::validate_id(id); !valid) return error(valid);
-  return read_record(store_, id);
+// ---- indexes ------------------------------------------------------------------
+
+namespace {
+
+template <class Edit>
+Status edit_indexes(Store& store, std::string_view id, Edit&& edit) {
+  return update_record(store, id, [&](SessionInfo& info, WriteBatch& batch) {
+    std::vector<IndexEntry> before = info.indexes;
+    sort_indexes(before);
+    edit(info.indexes);
+    sort_indexes(info.indexes);
+    diff_indexes(batch, id, before, info.indexes);
+    return Status::ok_status();
+  });
 }
 
-Result<std::vector<SessionInfo>> SessionStore::list() const { return read_all_records(store_); }
+}  // namespace
+
+Status SessionStore::add_index(std::string_view id, std::string_view name, std::string_view value) {
+  if (Status valid = session::validate_id(id); !valid) return valid;
+  if (Status valid = session::validate_index(name, value); !valid) return valid;
+  Locks::Session lock(*locks_, id);
+  return edit_indexes(store_, id, [&](std::vector<IndexEntry>& indexes) {
+    indexes.push_back(IndexEntry{std::string(name), std::string(value)});
+  });
+}
+
+Status SessionStore::set_index(std::string_view id, std::string_view name, std::string_view value) {
+  if (Status valid = session::validate_id(id); !valid) return valid;
+  if (Status valid = session::validate_index(name, value); !valid) return valid;
+  Locks::Session lock(*locks_, id);
+  return edit_indexes(store_, id, [&](std::vector<IndexEntry>& indexes) {
+    std::erase_if(indexes, [&](const IndexEntry& e) { return e.name == name; });
+    indexes.push_back(IndexEntry{std::string(name), std::string(value)});
+  });
+}
+
+Status SessionStore::remove_index(std::string_view id, std::string_view name, std::optional<std::string_view> value) {
+  if (Status valid = session::validate_id(id); !valid) return valid;
+  if (Status valid = session::validate_index(name, value.value_or("x")); !valid) return valid;
+  Locks::Session lock(*locks_, id);
+  return edit_indexes(store_, id, [&](std::vector<IndexEntry>& indexes) {
+    std::erase_if(indexes, [&](const IndexEntry& e) { return e.name == name && (!value || e.value == *value); });
+  });
+}
+
+Result<std::vector<std::string>> SessionStore::find(std::string_view name, std::string_view value) const {
+  if (Status valid = session::validate_index(name, value); !valid) return error(valid);
+  std::vector<std::string> ids;
+  Status scanned = store_.scan(session::index_value_prefix(name, value), [&](std::string_view, std::string_view id) {
+    ids.emplace_back(id);
+    return true;
+  });
+  if (!scanned) return error(scanned);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+// ---- reading ------------------------------------------------------------------
+
+Result<std::optional<SessionInfo>> SessionStore::info(std::string_view id) const {
+  if (Status valid = session::validate_id(id); !valid) return error(valid);
+  return session::read_record(store_, id);
+}
+
+Result<std::vector<SessionInfo>> SessionStore::list(std::string_view id_prefix) const {
+  if (id_prefix.size() > session::kMaxIdSize) return std::vector<SessionInfo>();
+  return session::read_records(store_, id_prefix);
+}
 
 Result<std::optional<Checkpoint>> SessionStore::latest_checkpoint(std::string_view id,
                                                                  std::vector<std::string>* skipped) const {
   if (Status valid = session::validate_id(id); !valid) return error(valid);
-  return latest_valid(store_, id, skipped);
+  session::ReadContext context{store_, options_.app_version, &options_.decryption_keys};
+  auto resolution = session::resolve_latest(context, id);
+  if (!resolution) return error(resolution.error());
+  if (skipped) {
+    for (const auto& s : resolution->skipped) skipped->push_back(session::skip_note(s));
+  }
+  if (!resolution->state_error) return error(resolution->state_error);
+  return std::move(resolution->checkpoint);
 }
 
 Result<std::optional<Checkpoint>> SessionStore::load_checkpoint(std::string_view id, std::uint64_t number) const {
@@ -334,82 +508,205 @@ Result<std::optional<Checkpoint>> SessionStore::load_checkpoint(std::string_view
   auto value = store_.get(session::checkpoint_key(id, number));
   if (!value) return error(value.error());
   if (!*value) return std::optional<Checkpoint>();
-  auto checkpoint = decode_verified(**value, number);
-  if (!checkpoint) {
-    return error(with_context(checkpoint.error(), "session '" + session::printable_id(id) + "' checkpoint " +
-                                                      std::to_string(number)));
+  session::Validated validated = session::validate(**value, number, options_.app_version);
+  std::string context = session_label(id) + " checkpoint " + std::to_string(number);
+  if (validated.skip) {
+    Code code = validated.skip->reason == SkipReason::incompatible_version ? Code::version_mismatch
+                                                                            : Code::corruption;
+    return error(code, context + ": " + validated.skip->detail);
   }
-  return std::optional<Checkpoint>(std::move(*checkpoint));
+  session::ReadContext read{store_, options_.app_version, &options_.decryption_keys};
+  if (Status opened = session::decrypt(read, id, *validated.checkpoint, validated.nonce); !opened) {
+    return error(opened);
+  }
+  return std::move(validated.checkpoint);
+}
+
+Result<std::vector<CheckpointSummary>> SessionStore::list_checkpoints(std::string_view id) const {
+  if (Status valid = session::validate_id(id); !valid) return error(valid);
+  auto stored = session::read_checkpoints(store_, id);
+  if (!stored) return error(stored.error());
+  std::vector<CheckpointSummary> summaries;
+  for (auto it = stored->rbegin(); it != stored->rend(); ++it) {
+    session::Validated validated = session::validate(it->value, it->number, options_.app_version);
+    CheckpointSummary summary;
+    summary.number = it->number;
+    if (validated.decoded) {
+      const Checkpoint& c = *validated.decoded;
+      summary.app_version = c.app_version;
+      summary.time_ns = c.time_ns;
+      summary.step = c.step;
+      summary.total_steps = c.total_steps;
+      summary.description = c.description;
+      summary.state_size = c.state.size();
+      summary.key_id = c.key_id;
+    }
+    summary.problem = std::move(validated.skip);
+    summaries.push_back(std::move(summary));
+  }
+  return summaries;
 }
 
 Result<std::vector<InterruptedSession>> SessionStore::interrupted() const {
-  return list_interrupted(store_, store_.open_epoch());
+  session::ReadContext context{store_, options_.app_version, &options_.decryption_keys};
+  return session::interrupted_sessions(context, store_.open_epoch());
 }
 
 Result<InterruptedSession> SessionStore::resume(std::string_view id) {
   if (Status valid = session::validate_id(id); !valid) return error(valid);
-  std::lock_guard lock(locks_->for_id(id));
-  auto record = read_record(store_, id);
+  Locks::Session lock(*locks_, id);
+  auto record = session::read_record(store_, id);
   if (!record) return error(record.error());
   if (!*record) return error(unknown_session(id));
   SessionInfo info = std::move(**record);
-  if (is_finished(info.status)) {
-    return error(Code::invalid_argument, "session '" + session::printable_id(id) + "' is " +
-                                             session_status_name(info.status) + " and cannot be resumed");
-  }
+  if (is_finished(info.status)) return error(finished_error(info, "it cannot be resumed"));
+  session::ReadContext context{store_, options_.app_version, &options_.decryption_keys};
+  auto resolution = session::resolve_latest(context, id);
+  if (!resolution) return error(resolution.error());
+  if (!resolution->state_error) return error(resolution->state_error);
   info.status = SessionStatus::active;
   info.owner_epoch = store_.open_epoch();
   info.updated_ns = now_ns();
-  Status written = store_.put(WriteOptions{options_.durability}, session::record_key(id), session::encode_record(info));
-  if (!written) return error(written);
-  return describe(store_, std::move(info));
+  if (Status written = store_.put(kSynced, session::record_key(id), session::encode_record(info)); !written) {
+    return error(written);
+  }
+  return session::to_interrupted(std::move(info), std::move(*resolution));
 }
 
-Result<std::vector<std::string>> SessionStore::cleanup_stale(std::chrono::nanoseconds max_age) {
-  Locks::All lock(*locks_);
-  auto records = read_all_records(store_);
+// ---- deletion -------------------------------------------------------------------
+
+Result<CleanupResult> SessionStore::cleanup(const CleanupPolicy& policy) { return cleanup(policy, now_ns()); }
+
+Result<CleanupResult> SessionStore::cleanup(const CleanupPolicy& policy, std::uint64_t now) {
+  Locks::All lock(locks_->bulk);
+  auto records = session::read_records(store_, {});
   if (!records) return error(records.error());
-  std::uint64_t now = now_ns();
-  std::vector<std::string> removed;
+  std::vector<const SessionInfo*> deleted;
+  std::vector<const SessionInfo*> remaining;
+  auto age_limit = policy.max_age ? static_cast<std::uint64_t>(std::max<std::int64_t>(policy.max_age->count(), 0))
+                                  : std::uint64_t{0};
+  for (const auto& info : *records) {
+    std::uint64_t age = info.updated_ns < now ? now - info.updated_ns : 0;
+    bool expired = policy.max_age && age >= age_limit;
+    bool unwanted = (info.status == SessionStatus::completed && !policy.keep_completed) ||
+                    (info.status == SessionStatus::failed && !policy.keep_failed);
+    (expired || unwanted ? deleted : remaining).push_back(&info);
+  }
+  if (policy.max_count && remaining.size() > *policy.max_count) {
+    std::sort(remaining.begin(), remaining.end(), [](const SessionInfo* a, const SessionInfo* b) {
+      if (a->updated_ns != b->updated_ns) return a->updated_ns > b->updated_ns;
+      return a->id < b->id;
+    });
+    deleted.insert(deleted.end(), remaining.begin() + static_cast<std::ptrdiff_t>(*policy.max_count),
+                   remaining.end());
+    remaining.resize(*policy.max_count);
+  }
   WriteBatch batch;
-  for (auto& info : *records) {
-    if (!is_stale(info, now, max_age)) continue;
-    batch.remove_prefix(session::session_namespace(info.id));
-    removed.push_back(std::move(info.id));
-  }
+  for (const SessionInfo* info : deleted) remove_session(batch, *info);
   if (!batch.empty()) {
-    if (Status written = store_.write(WriteOptions{options_.durability}, batch); !written) return error(written);
+    if (Status written = store_.write(kSynced, batch); !written) return error(written);
   }
-  return removed;
+  CleanupResult result;
+  for (const SessionInfo* info : deleted) result.deleted.push_back(info->id);
+  for (const SessionInfo* info : remaining) result.kept.push_back(info->id);
+  std::sort(result.deleted.begin(), result.deleted.end());
+  std::sort(result.kept.begin(), result.kept.end());
+  return result;
 }
+
+namespace {
+
+// Adds the removal of session `id` (whatever state its record is in) and
+// tells whether it had a record.
+Status remove_one(const Store& store, WriteBatch& batch, std::string_view id, bool& existed) {
+  auto value = store.get(session::record_key(id));
+  if (!value) return value.error();
+  existed = value->has_value();
+  if (!existed) {  // no record, so no index entries (they are written with it); maybe orphan checkpoints
+    batch.remove_prefix(session::checkpoint_prefix(id));
+    return Status::ok_status();
+  }
+  auto decoded = session::decode_record(**value);
+  if (decoded && decoded->id == id) {
+    remove_session(batch, *decoded);
+    return Status::ok_status();
+  }
+  return remove_damaged_session(store, batch, id);
+}
+
+}  // namespace
 
 Status SessionStore::drop(std::string_view id) {
   if (Status valid = session::validate_id(id); !valid) return valid;
-  std::lock_guard lock(locks_->for_id(id));
-  return store_.remove_prefix(WriteOptions{options_.durability}, session::session_namespace(id));
+  Locks::Session lock(*locks_, id);
+  WriteBatch batch;
+  bool existed = false;
+  if (Status removed = remove_one(store_, batch, id, existed); !removed) return removed;
+  return store_.write(kSynced, batch);
 }
 
-Status SessionStore::drop_prefix(std::string_view id_prefix) {
-  if (id_prefix.size() > session::kMaxIdSize) return Status::ok_status();  // no id can start with it
-  Locks::All lock(*locks_);
-  return store_.remove_prefix(WriteOptions{options_.durability}, session::id_prefix_key(id_prefix));
+namespace {
+
+// Adds the removal of every session whose id starts with `prefix` (records,
+// checkpoints, and the index entries their records list) and appends their ids.
+Status remove_prefix_sessions(const Store& store, WriteBatch& batch, std::string_view prefix,
+                              std::vector<std::string>& ids) {
+  auto records = session::read_raw_records(store, prefix);
+  if (!records) return records.error();
+  batch.remove_prefix(session::id_prefix_key(prefix));
+  batch.remove_prefix(session::checkpoint_id_prefix_key(prefix));
+  for (const auto& record : *records) {
+    if (record.info) {
+      for (const auto& entry : record.info->indexes) {
+        batch.remove(session::index_key(entry.name, entry.value, record.id));
+      }
+    } else if (Status removed = remove_damaged_session(store, batch, record.id); !removed) {
+      return removed;
+    }
+    ids.push_back(record.id);
+  }
+  return Status::ok_status();
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> SessionStore::drop_prefix(std::string_view id_prefix) {
+  std::vector<std::string> ids;
+  if (id_prefix.size() > session::kMaxIdSize) return ids;  // no id can start with it
+  Locks::All lock(locks_->bulk);
+  WriteBatch batch;
+  if (Status removed = remove_prefix_sessions(store_, batch, id_prefix, ids); !removed) return error(removed);
+  if (Status written = store_.write(kSynced, batch); !written) return error(written);
+  return ids;
+}
+
+Result<std::vector<std::string>> SessionStore::drop_under(const std::vector<std::string>& parts) {
+  if (parts.empty()) return error(Code::invalid_argument, "drop_under needs at least one part");
+  std::string exact = make_session_id(parts);
+  std::string prefix = session_id_prefix(parts);
+  std::vector<std::string> ids;
+  Locks::All lock(locks_->bulk);
+  WriteBatch batch;
+  if (session::validate_id(exact).ok()) {
+    bool existed = false;
+    if (Status removed = remove_one(store_, batch, exact, existed); !removed) return error(removed);
+    if (existed) ids.push_back(exact);
+  }
+  if (prefix.size() <= session::kMaxIdSize) {
+    if (Status removed = remove_prefix_sessions(store_, batch, prefix, ids); !removed) return error(removed);
+  }
+  if (Status written = store_.write(kSynced, batch); !written) return error(written);
+  return ids;
 }
 
 // ---- read-only inspection ---------------------------------------------------
 
-Result<std::vector<InterruptedSession>> list_interrupted(const Store& store, std::uint64_t live_epoch) {
-  auto records = read_all_records(store);
-  if (!records) return error(records.error());
-  std::vector<InterruptedSession> found;
-  for (auto& info : *records) {
-    if (!is_interrupted(info, live_epoch)) continue;
-    auto described = describe(store, std::move(info));
-    if (!described) return error(described.error());
-    found.push_back(std::move(*described));
-  }
-  return found;
+Result<std::vector<InterruptedSession>> list_interrupted(const Store& store, std::uint64_t live_epoch,
+                                                         std::string_view app_version) {
+  session::ReadContext context{store, app_version, nullptr};
+  return session::interrupted_sessions(context, live_epoch);
 }
 
-Result<std::vector<SessionInfo>> list_sessions(const Store& store) { return read_all_records(store); }
+Result<std::vector<SessionInfo>> list_sessions(const Store& store) { return session::read_records(store, {}); }
 
 }  // namespace walkv

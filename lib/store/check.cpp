@@ -8,6 +8,7 @@
 
 #include "io/fs.hpp"
 #include "snapshot/snapshot.hpp"
+#include "store/open_with.hpp"
 #include "store/log_bounds.hpp"
 #include "store/store_lock.hpp"
 #include "wal/batch_codec.hpp"
@@ -92,13 +93,19 @@ Result<LogCheck> check_log(const std::string& dir) {
 }
 
 Result<RecoveryReport> repair_log(const std::string& dir, RecoveryMode mode) {
+  return repair_log_with(io::posix_fs(), dir, mode, Options{}.segment_size);
+}
+
+Result<RecoveryReport> repair_log_with(io::FileSystem& fs, const std::string& dir, RecoveryMode mode,
+                                       std::uint64_t segment_size) {
   if (!is_store(dir)) return error(Code::not_found, dir + " is not a walkv store (no snapshot/ and wal/)");
   Options options;
   options.create_if_missing = false;
   options.recovery_mode = mode;
   options.keep_broken_segments = true;
   options.compaction_trigger = 0;
-  auto store = Store::open(dir, options);
+  options.segment_size = segment_size;
+  auto store = open_store_with(fs, dir, options);
   if (!store) return error(store.error());
   RecoveryReport report = (*store)->recovery_report();
   if (Status s = (*store)->close(); !s.ok()) return error(s);

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include <walkv/recovery.hpp>
 #include <walkv/store.hpp>
 
 #include "io/fs.hpp"
@@ -14,5 +15,11 @@ namespace walkv {
 
 Result<std::unique_ptr<Store>> open_store_with(io::FileSystem& fs, const std::string& dir, const Options& options,
                                                bool read_only = false);
+
+// walkv::repair_log (include/walkv/check.hpp) over a chosen io::FileSystem and
+// segment size (the preallocation of a segment the repair reopens), so tests
+// can crash a repair at any I/O call.
+Result<RecoveryReport> repair_log_with(io::FileSystem& fs, const std::string& dir, RecoveryMode mode,
+                                       std::uint64_t segment_size);
 
 }  // namespace walkv

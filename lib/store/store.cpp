@@ -200,7 +200,8 @@ Status Store::Impl::close() {
   bg_cv_.notify_all();
   if (bg_thread_.joinable()) bg_thread_.join();
 
-  Status first;
+  // A poisoned store cannot make its unsynced writes durable: say so.
+  Status first = poisoned_.load() ? poisoned_status() : Status();
   if (log_ && !poisoned_.load()) {
     QueuedWriter w;
     w.kind = QueuedWriter::Kind::sync_only;

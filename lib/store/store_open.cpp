@@ -6,6 +6,7 @@
 #include <chrono>
 #include <climits>
 #include <cstdlib>
+#include <filesystem>
 
 #include "store/apply.hpp"
 #include "store/log_bounds.hpp"
@@ -29,6 +30,26 @@ Result<wal::StoreId> random_store_id() {
 
 bool is_segment_name(const std::string& name, std::uint64_t* first_sequence) {
   return wal::parse_segment_file_name(name, first_sequence);
+}
+
+Status fsync_parent_directory(io::FileSystem& fs, const std::string& dir) {
+  std::string path = dir;
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  std::string parent = std::filesystem::path(path).parent_path().string();
+  if (parent.empty()) parent = ".";
+  auto fd = fs.open_root(parent);
+  if (!fd) return fd.error();
+  Status s = fs.fsync(*fd);
+  fs.close(*fd);
+  return s;
+}
+
+Status fsync_directory(io::FileSystem& fs, int root_fd, const std::string& name) {
+  auto fd = fs.open_dir(root_fd, name, /*create=*/false);
+  if (!fd) return fd.error();
+  Status s = fs.fsync(*fd);
+  fs.close(*fd);
+  return s;
 }
 
 bool ends_with(const std::string& s, std::string_view suffix) {
@@ -131,6 +152,12 @@ Status Store::Impl::open_snapshot(bool read_only, bool* fresh) {
                                             " exists but the snapshot has no store id "
                                             "(log ahead of a missing snapshot)");
     }
+    // A new store: make the directory entries that lead to it durable before
+    // it is initialised (so a failure here is retried by the next open): the
+    // store directory in its parent, and the files LMDB created in snapshot/
+    // (LMDB never fsyncs a directory).
+    if (Status s = fsync_parent_directory(fs_, dir_); !s.ok()) return s;
+    if (Status s = fsync_directory(fs_, root_fd_, "snapshot"); !s.ok()) return s;
     auto id = random_store_id();
     if (!id) return id.error();
     if (Status s = snapshot_->initialize(*id); !s.ok()) return s;
@@ -212,7 +239,11 @@ Status Store::Impl::prepare_log_tail(const wal::ScanResult& scan) {
     std::uint64_t first = 0;
     if (is_segment_name(name, &first) && first > scan.append.segment_first_sequence) later.push_back(name);
   }
-  if (options_.keep_broken_segments) {
+  // Back up the append segment only when damaged bytes follow the append
+  // position: after a repair that crashed past its truncation, the segment is
+  // clean and its .broken copy (made before the truncation) must not be
+  // replaced by the clean bytes.
+  if (options_.keep_broken_segments && scan.torn_tail) {
     if (Status s = backup_segment(scan.append.segment_name); !s.ok()) return s;
   }
   auto fd = fs_.open_file(wal_fd_, scan.append.segment_name, io::OpenMode::read_write);

@@ -71,15 +71,18 @@ void append_frame(std::string& out, std::uint64_t sequence, std::span<const std:
 // Result of looking at the bytes at one frame position.
 struct FrameView {
   enum class Kind {
-    frame,        // a valid frame: sequence, payload set; size = bytes occupied
-    end_of_log,   // a zero length word (or fewer than 8 bytes left in the buffer as zeros)
-    torn,         // runs past the end of `buf` or contains an all-zero 512-byte sector
-    corrupt,      // anything else: checksum mismatch, length too large
+    frame,        // a valid frame: sequence, payload, size set
+    end_of_log,   // a zero length word with a zero checksum word (nothing was written
+                  // here), or fewer than 4 bytes left in the buffer, all zero
+    torn,         // runs past the end of `buf` (or its length exceeds kMaxFrameLength), or
+                  // fails its checksum and touches an all-zero 512-byte sector (see docs/format.md)
+    corrupt,      // anything else: checksum mismatch, zero length beside a non-zero checksum
   };
   Kind kind;
   std::uint64_t sequence = 0;
   std::span<const std::uint8_t> payload;
-  std::size_t size = 0;   // bytes the frame occupies (for frame/torn/corrupt when length is sane)
+  std::size_t size = 0;   // bytes the frame occupies; for torn/corrupt set only when the whole
+                          // frame lies inside `buf` (it can be stepped over), else 0
   const char* reason = "";  // static text for torn/corrupt
 };
 // Decodes the frame at buf[0..]. `file_offset` is the position of buf[0] in its

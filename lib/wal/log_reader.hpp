@@ -7,6 +7,9 @@
 //   must be consecutive and each header must carry this store's id, otherwise
 //   corruption ("missing segment", "duplicate segment", "foreign segment").
 // - frames' sequences are consecutive across the whole log; a gap is corruption.
+//   Exception: a hole between segments (missing segments, sequence gap) whose
+//   lost frames all have sequences <= ScanOptions::after_sequence is not damage
+//   — the snapshot holds them (a crash while compaction deleted old segments).
 // - a zero length word ends a segment. In the LAST segment a frame that runs past
 //   the end of the file or contains an all-zero 512-byte sector is a torn write;
 //   anywhere else that is corruption. Any checksum mismatch elsewhere is corruption.
@@ -55,8 +58,18 @@ struct ScanResult {
   RecoveryReport report;             // segments, frames, frames_replayed, bytes_replayed, last_sequence,
                                      // bytes_truncated (torn/discarded bytes), corruptions; replay_ns
   std::vector<SegmentInfo> segments;
-  AppendPosition append;             // where a writer continues (after the last valid frame)
-  bool torn_tail = false;            // the last segment ends with a torn frame at append.offset
+  AppendPosition append;             // where a writer continues (after the last valid frame of the
+                                     // last segment that is part of the log)
+  // Damaged bytes follow append.offset in the append segment (a torn last
+  // frame, or where point_in_time / skip_corrupted stopped). LogWriter::open
+  // discards everything after append.offset, so appending is safe either way.
+  bool torn_tail = false;
+  // Segment files (names inside wal/) that are not part of the log: a stale
+  // last segment (another store's, or an earlier number) and, with
+  // point_in_time or skip_corrupted, segments after / with damage. The caller
+  // must move them aside (e.g. to "<name>.broken") before appending, or a
+  // later segment could sort between them.
+  std::vector<std::string> discarded_segments;
 };
 
 // Called for each valid frame with sequence > after_sequence, in order. The

@@ -34,9 +34,11 @@ class LogWriter {
  public:
   // Opens the log for appending at `pos` (wal_dir_fd: the store's wal/
   // directory, which the writer does not own). With !pos.has_segment creates
-  // segment 1 (first sequence pos.next_sequence). Bytes at and after
-  // pos.offset in the segment must be zero (the caller repaired a torn tail);
-  // if the file is shorter than segment_size it is fallocated back to it.
+  // segment 1 (first sequence pos.next_sequence). Otherwise every byte at and
+  // after pos.offset in the segment is discarded (ftruncate to pos.offset,
+  // fdatasync) — a torn frame or a partly persisted group write behind the
+  // append position can never be read as frames later — and the file is
+  // fallocated back to max(its size, segment_size).
   static Result<std::unique_ptr<LogWriter>> open(io::FileSystem& fs, int wal_dir_fd, const StoreId& store_id,
                                                  std::uint64_t segment_size, const AppendPosition& pos);
   ~LogWriter();
@@ -48,6 +50,10 @@ class LogWriter {
   // have partly written with zeros and returns the error with the offset
   // unchanged (the store stays usable: e.g. no_space); if restoring zeros also
   // fails, returns Code::poisoned (the caller must poison the store).
+  // `first_sequence` must be the sequence after the last appended frame and the
+  // frames' sequences consecutive (else invalid_argument, nothing written).
+  // A group that does not fit in an EMPTY segment grows that segment instead
+  // (a rolled segment would have the same name).
   Status append(const std::string& frames, std::uint64_t first_sequence);
 
   // fdatasync of the current segment (covers every earlier segment too: they
@@ -56,7 +62,9 @@ class LogWriter {
 
   // Starts a new segment whose first sequence is `next_sequence`, after
   // fdatasync of the current one. Used by compaction so that the new segment
-  // holds only sequences > the snapshot being written.
+  // holds only sequences > the snapshot being written. `next_sequence` must be
+  // the sequence after the last appended frame (else invalid_argument). A no-op
+  // when the current segment holds no frame yet (it already qualifies).
   Status roll(std::uint64_t next_sequence);
 
   // Bytes appended since open (frames only).
@@ -68,6 +76,10 @@ class LogWriter {
  private:
   LogWriter(io::FileSystem& fs, int wal_dir_fd, const StoreId& id, std::uint64_t segment_size);
   Status create_segment(std::uint64_t number, std::uint64_t first_sequence, std::uint64_t min_size);
+  Status fill_new_segment(int fd, std::uint64_t number, std::uint64_t first_sequence, std::uint64_t capacity);
+  Status reopen_segment(const AppendPosition& pos);
+  Status discard_tail();
+  Status make_room(std::uint64_t len, std::uint64_t first_sequence);
 
   io::FileSystem& fs_;
   int dir_fd_;
@@ -80,6 +92,7 @@ class LogWriter {
   std::uint64_t offset_ = 0;
   std::uint64_t capacity_ = 0;  // size of the current segment file
   std::uint64_t bytes_written_ = 0;
+  std::uint64_t next_sequence_ = 1;  // sequence the next appended frame must carry
 };
 
 }  // namespace walkv::wal

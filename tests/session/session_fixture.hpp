@@ -65,6 +65,13 @@ class SessionFixture {
     open();
   }
 
+  // Reopens with other session options (e.g. a new app_version or keys).
+  void reopen(SessionOptions options) {
+    close();
+    options_ = std::move(options);
+    open();
+  }
+
   Store& store() { return *store_; }
   SessionStore& sessions() { return *sessions_; }
   const TempDir& dir() const { return dir_; }

@@ -42,29 +42,50 @@ BOOST_AUTO_TEST_CASE(record_and_checkpoint_keys_parse_back) {
 }
 
 BOOST_AUTO_TEST_CASE(key_layout_is_exact) {
-  BOOST_TEST(ws::record_key("ab") == "sab\0r"s);
-  BOOST_TEST(ws::checkpoint_key("ab", 258) == "sab\0c\0\0\0\0\0\0\x01\x02"s);
-  BOOST_TEST(ws::id_prefix_key("a\0"s) == "sa\x01\x01"s);
+  BOOST_TEST(ws::record_key("ab") == "srab\0"s);
+  BOOST_TEST(ws::checkpoint_key("ab", 258) == "scab\0\0\0\0\0\0\0\x01\x02"s);
+  BOOST_TEST(ws::checkpoint_prefix("ab") == "scab\0"s);
+  BOOST_TEST(ws::id_prefix_key("a\0"s) == "sra\x01\x01"s);
+  BOOST_TEST(ws::checkpoint_id_prefix_key("a\0"s) == "sca\x01\x01"s);
+  BOOST_TEST(ws::index_value_prefix("alias", "x\0"s) == "sxalias\0x\x01\x01\0"s);
+  std::string index = ws::index_key("alias", "x", "id");
+  BOOST_TEST(index.size() == ws::index_value_prefix("alias", "x").size() + 16);
+  BOOST_TEST(index.starts_with(ws::index_value_prefix("alias", "x")));
+  BOOST_TEST(index != ws::index_key("alias", "x", "id2"));
+}
+
+BOOST_AUTO_TEST_CASE(index_keys_parse_back) {
+  auto parsed = ws::parse_key(ws::index_key("fp\0"s, "v\x01"s, "any id"));
+  BOOST_REQUIRE(parsed.has_value());
+  BOOST_TEST((parsed->kind == ws::ParsedKey::Kind::index));
+  BOOST_TEST(parsed->index_name == "fp\0"s);
+  BOOST_TEST(parsed->index_value == "v\x01"s);
+  // (name, value) pairs are prefix free: ("a", "b") never shares keys with ("a", "bc") or ("ab", ...).
+  BOOST_TEST(!ws::index_key("a", "bc", "i").starts_with(ws::index_value_prefix("a", "b")));
+  BOOST_TEST(!ws::index_key("ab", "c", "i").starts_with(ws::index_value_prefix("a", "b")));
 }
 
 BOOST_AUTO_TEST_CASE(foreign_keys_do_not_parse) {
-  BOOST_TEST(!ws::parse_key("xab\0r"s).has_value());     // not the session space
-  BOOST_TEST(!ws::parse_key("sab").has_value());         // no terminator
-  BOOST_TEST(!ws::parse_key("sa\x01\x03\0r"s).has_value());  // bad escape
-  BOOST_TEST(!ws::parse_key("sa\x01").has_value());      // escape at the end
-  auto other = ws::parse_key("sab\0zz"s);
-  BOOST_REQUIRE(other.has_value());
-  BOOST_TEST((other->kind == ws::ParsedKey::Kind::other));
+  BOOST_TEST(!ws::parse_key("xrab\0"s).has_value());      // not the session space
+  BOOST_TEST(!ws::parse_key("srab").has_value());         // no terminator
+  BOOST_TEST(!ws::parse_key("sra\x01\x03\0"s).has_value());  // bad escape
+  BOOST_TEST(!ws::parse_key("sra\x01").has_value());      // escape at the end
+  BOOST_TEST(!ws::parse_key("srab\0zz"s).has_value());    // trailing bytes after a record key
+  BOOST_TEST(!ws::parse_key("scab\0\1"s).has_value());    // short checkpoint number
+  BOOST_TEST(!ws::parse_key("sqab\0"s).has_value());      // unknown space
+  BOOST_TEST(!ws::parse_key("sxa\0b\0short"s).has_value());  // index key without a 16-byte id hash
+  BOOST_TEST(!ws::parse_key("s").has_value());
 }
 
-BOOST_AUTO_TEST_CASE(namespaces_are_prefix_free) {
+BOOST_AUTO_TEST_CASE(records_are_prefix_free) {
   std::vector<std::string> ids = {"a"s, "ab"s, "a\0"s, "a\0b"s, "a\x01"s, "a\x02"s, "issue1"s, "issue10"s};
   for (const auto& x : ids) {
     for (const auto& y : ids) {
       if (x == y) continue;
-      BOOST_TEST(!ws::session_namespace(y).starts_with(ws::session_namespace(x)), "ns(" << ws::printable_id(x)
-                                                                                      << ") prefixes ns("
-                                                                                      << ws::printable_id(y) << ")");
+      BOOST_TEST(!ws::record_key(y).starts_with(ws::record_key(x)), "record(" << ws::printable_id(x)
+                                                                              << ") prefixes record("
+                                                                              << ws::printable_id(y) << ")");
+      BOOST_TEST(!ws::checkpoint_key(y, 1).starts_with(ws::checkpoint_prefix(x)));
     }
   }
 }
@@ -73,9 +94,11 @@ BOOST_AUTO_TEST_CASE(id_prefix_matches_exactly_the_ids_with_that_prefix) {
   std::vector<std::string> ids = {"a"s, "ab"s, "a\0"s, "a\0b"s, "a\x01"s, "a\x02"s, "b"s, "\0"s, "\x01"s};
   for (const auto& prefix : ids) {
     for (const auto& id : ids) {
-      bool matches = ws::session_namespace(id).starts_with(ws::id_prefix_key(prefix));
+      bool matches = ws::record_key(id).starts_with(ws::id_prefix_key(prefix));
       BOOST_TEST(matches == id.starts_with(prefix),
                  "prefix " << ws::printable_id(prefix) << " id " << ws::printable_id(id));
+      bool checkpoint_matches = ws::checkpoint_key(id, 7).starts_with(ws::checkpoint_id_prefix_key(prefix));
+      BOOST_TEST(checkpoint_matches == id.starts_with(prefix));
     }
   }
 }
@@ -108,6 +131,21 @@ BOOST_AUTO_TEST_CASE(id_limits) {
   BOOST_TEST((ws::validate_id(std::string(256, '\0')).code() == walkv::Code::invalid_argument));
   BOOST_TEST(ws::validate_id(std::string(244, '\0')).ok());
   BOOST_TEST(ws::checkpoint_key(std::string(250, '\0'), 1).size() <= 511);
+  BOOST_TEST(ws::checkpoint_key(std::string(256, 'x'), 1).size() <= 511);
+}
+
+BOOST_AUTO_TEST_CASE(index_limits) {
+  BOOST_TEST(ws::validate_index("alias", "x").ok());
+  BOOST_TEST((ws::validate_index("", "x").code() == walkv::Code::invalid_argument));
+  BOOST_TEST((ws::validate_index("alias", "").code() == walkv::Code::invalid_argument));
+  BOOST_TEST((ws::validate_index(std::string(65, 'n'), "x").code() == walkv::Code::invalid_argument));
+  BOOST_TEST((ws::validate_index("n", std::string(257, 'v')).code() == walkv::Code::invalid_argument));
+  BOOST_TEST(ws::validate_index(std::string(64, 'n'), std::string(256, 'v')).ok());
+  BOOST_TEST((ws::validate_index(std::string(64, '\0'), std::string(256, '\0')).code() ==
+              walkv::Code::invalid_argument));
+  // The worst index entry accepted still fits the store's key limit.
+  BOOST_TEST(ws::index_key(std::string(64, 'n'), std::string(256, 'v'), "id").size() <= 511);
+  BOOST_TEST(ws::index_key(std::string(64, '\0'), std::string(181, '\0'), "id").size() <= 511);
 }
 
 BOOST_AUTO_TEST_CASE(printable_id_escapes_control_bytes) {
@@ -130,6 +168,8 @@ walkv::SessionInfo sample_info() {
   info.description = "desc\0"s;
   info.latest_checkpoint = 6;
   info.reason = "timeout";
+  info.indexes = {{"alias", "ana\0"s}, {"fingerprint", "ff:00"}};
+  info.oldest_checkpoint = 2;
   return info;
 }
 
@@ -162,6 +202,24 @@ BOOST_AUTO_TEST_CASE(record_round_trip) {
   BOOST_TEST(decoded->description == info.description);
   BOOST_TEST(decoded->latest_checkpoint == 6u);
   BOOST_TEST(decoded->reason == "timeout");
+  BOOST_TEST((decoded->indexes == info.indexes));
+  BOOST_TEST(decoded->oldest_checkpoint == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(encrypted_checkpoint_fields_round_trip) {
+  auto checkpoint = sample_checkpoint();
+  checkpoint.key_id = "key-2024";
+  std::string nonce(24, '\x07');
+  std::string decoded_nonce;
+  auto decoded = ws::decode_checkpoint(ws::encode_checkpoint(checkpoint, nonce), &decoded_nonce);
+  BOOST_REQUIRE(decoded.has_value());
+  BOOST_TEST(decoded->key_id == "key-2024");
+  BOOST_TEST(decoded_nonce == nonce);
+  // A checkpoint in clear has neither.
+  decoded = ws::decode_checkpoint(ws::encode_checkpoint(sample_checkpoint()), &decoded_nonce);
+  BOOST_REQUIRE(decoded.has_value());
+  BOOST_TEST(decoded->key_id.empty());
+  BOOST_TEST(decoded_nonce.empty());
 }
 
 BOOST_AUTO_TEST_CASE(checkpoint_round_trip_and_verify) {

@@ -133,7 +133,7 @@ BOOST_AUTO_TEST_CASE(list_is_ordered_by_id) {
   BOOST_TEST(free_listed->size() == 4u);
 }
 
-BOOST_AUTO_TEST_CASE(cleanup_stale_by_age) {
+BOOST_AUTO_TEST_CASE(cleanup_by_age) {
   SessionFixture f;
   auto& sessions = f.sessions();
   for (const char* id : {"one", "two", "three"}) {
@@ -142,17 +142,16 @@ BOOST_AUTO_TEST_CASE(cleanup_stale_by_age) {
   }
   BOOST_REQUIRE(sessions.complete("two").ok());
 
-  auto kept = sessions.cleanup_stale();  // default max_age: 24 h
+  auto kept = sessions.cleanup();  // default policy: max_age 24 h
   BOOST_REQUIRE(kept.has_value());
-  BOOST_TEST(kept->empty());
-  kept = sessions.cleanup_stale(24h);
-  BOOST_REQUIRE(kept.has_value());
-  BOOST_TEST(kept->empty());
+  BOOST_TEST(kept->deleted.empty());
+  BOOST_TEST(kept->kept == (std::vector<std::string>{"one", "three", "two"}));
   BOOST_TEST(sessions.list()->size() == 3u);
 
-  auto removed = sessions.cleanup_stale(0ns);
+  auto removed = sessions.cleanup(CleanupPolicy{.max_age = 0ns});
   BOOST_REQUIRE(removed.has_value());
-  BOOST_TEST(*removed == (std::vector<std::string>{"one", "three", "two"}));
+  BOOST_TEST(removed->deleted == (std::vector<std::string>{"one", "three", "two"}));
+  BOOST_TEST(removed->kept.empty());
   BOOST_TEST(sessions.list()->empty());
   BOOST_TEST(count_keys(f.store(), session::kSessionSpace) == 0u);
 }
@@ -186,7 +185,7 @@ BOOST_AUTO_TEST_CASE(drop_prefix_is_a_raw_byte_prefix_of_ids) {
     BOOST_REQUIRE(sessions.create(id).ok());
     BOOST_REQUIRE(sessions.checkpoint(id, checkpoint_data(id)).has_value());
   }
-  BOOST_REQUIRE(sessions.drop_prefix("agent/repo/issue1/").ok());
+  BOOST_REQUIRE(sessions.drop_prefix("agent/repo/issue1/").has_value());
   auto remaining = [&] {
     std::vector<std::string> out;
     auto listed = sessions.list();
@@ -199,10 +198,10 @@ BOOST_AUTO_TEST_CASE(drop_prefix_is_a_raw_byte_prefix_of_ids) {
   BOOST_TEST(stored_checkpoints(f.store(), "agent/repo/issue10/run-a").size() == 1u);
 
   // Without the trailing '/', "issue1" also matches "issue10": prefixes are bytes, not path segments.
-  BOOST_REQUIRE(sessions.drop_prefix("agent/repo/issue1").ok());
+  BOOST_REQUIRE(sessions.drop_prefix("agent/repo/issue1").has_value());
   BOOST_TEST(remaining() == (std::vector<std::string>{"agent/repo/issue2/run-a"}));
 
-  BOOST_REQUIRE(sessions.drop_prefix("").ok());
+  BOOST_REQUIRE(sessions.drop_prefix("").has_value());
   BOOST_TEST(remaining().empty());
 }
 

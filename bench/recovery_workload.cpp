@@ -1,0 +1,91 @@
+// walkv-bench — workload 4, recovery: a child process writes N MB of log
+// (unsynced puts) and is SIGKILLed; a second child reopens the store and reads
+// one key. Both are fresh processes (child_process.hpp), so the reopen child's
+// peak RSS (VmHWM) is the reopen's own. Engines without a log (LMDB, SQLite in
+// this setup, file per session) are skipped: they have nothing to replay.
+#include <cstdio>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "child_process.hpp"
+#include "engine.hpp"
+#include "progress.hpp"
+#include "recovery_child.hpp"
+#include "workloads.hpp"
+
+namespace walkv_bench {
+
+namespace {
+
+struct Written {
+  std::uint64_t puts = 0, bytes = 0, live_keys = 0, live_bytes = 0;
+  std::size_t last_key = 0;
+};
+
+Written write_then_kill(const ChildArgs& args) {
+  ChildProcess writer(args.to_argv());
+  std::istringstream line(writer.read_line());
+  std::string word;
+  Written w;
+  line >> word >> w.puts >> w.bytes >> w.live_keys >> w.live_bytes >> w.last_key;
+  if (word != "written") throw EngineError("recovery writer child: unexpected output '" + line.str() + "'");
+  writer.kill_hard();
+  return w;
+}
+
+nlohmann::json reopen(const ChildArgs& args) {
+  ChildProcess child(args.to_argv());
+  const std::string line = child.read_line();
+  child.wait();
+  auto out = nlohmann::json::parse(line);
+  if (!out.value("found", false))
+    throw EngineError(args.engine + ": after kill -9 and reopen, the last key written is missing");
+  return out;
+}
+
+}  // namespace
+
+std::vector<RecoveryCell> run_recovery_workload(const WorkloadContext& ctx, const std::string& engine) {
+  const EngineInfo* info = find_engine(engine);
+  if (info == nullptr || !info->has_log) return {};
+  std::vector<RecoveryCell> cells;
+  for (std::uint64_t mb : ctx.config.recovery_mb) {
+    ChildArgs args;
+    args.engine = engine;
+    args.dir = ctx.scratch.fresh(engine + "-recovery");
+    args.log_mb = mb;
+    args.keys = ctx.keys.size();
+    args.value_size = ctx.config.value_size;
+
+    args.role = "write-log";
+    const Written w = write_then_kill(args);
+    args.role = "reopen";
+    args.key_index = w.last_key;
+    const nlohmann::json r = reopen(args);
+
+    RecoveryCell c;
+    c.engine = engine;
+    c.log_mb = mb;
+    c.bytes_written = w.bytes;
+    c.puts = w.puts;
+    c.live_keys = w.live_keys;
+    c.live_bytes = w.live_bytes;
+    c.open_seconds = r.at("open_seconds").get<double>();
+    c.first_read_seconds = r.at("first_read_seconds").get<double>();
+    c.mb_per_second = static_cast<double>(c.bytes_written) / 1e6 / c.open_seconds;
+    c.baseline_rss_mb = r.at("baseline_rss_kb").get<double>() * 1024.0 / 1e6;
+    c.peak_rss_mb = r.at("peak_rss_kb").get<double>() * 1024.0 / 1e6;
+    c.log_bytes_replayed = r.at("log_bytes_replayed").get<std::uint64_t>();
+    char text[256];
+    std::snprintf(text, sizeof text, "recovery      %-16s %5llu MB: open %7.3f s (%8.1f MB/s)  peak RSS %7.1f MB",
+                  engine.c_str(), static_cast<unsigned long long>(mb), c.open_seconds, c.mb_per_second,
+                  c.peak_rss_mb);
+    progress(text);
+    cells.push_back(c);
+    ctx.scratch.remove(args.dir);
+  }
+  return cells;
+}
+
+}  // namespace walkv_bench

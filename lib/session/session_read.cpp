@@ -1,0 +1,199 @@
+#include "session/session_read.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "session/app_version.hpp"
+#include "session/session_codec.hpp"
+#include "session/session_crypto.hpp"
+#include "session/session_keys.hpp"
+
+namespace walkv::session {
+namespace {
+
+Result<SessionInfo> decode_record_for(std::string_view id, std::string_view value) {
+  auto info = decode_record(value);
+  if (!info) return error(with_context(info.error(), session_label(id)));
+  if (info->id != id) return error(Code::corruption, session_label(id) + ": record holds another id");
+  return info;
+}
+
+template <class Visit>
+Status scan_records(const Store& store, std::string_view id_prefix, Visit&& visit) {
+  return store.scan(id_prefix_key(id_prefix), [&](std::string_view key, std::string_view value) {
+    auto parsed = parse_key(key);
+    if (!parsed || parsed->kind != ParsedKey::Kind::record) return true;
+    return visit(parsed->id, value);
+  });
+}
+
+bool is_interrupted(const SessionInfo& info, std::uint64_t live_epoch) {
+  if (info.status == SessionStatus::interrupted) return true;
+  return info.status == SessionStatus::active && info.owner_epoch < live_epoch;
+}
+
+}  // namespace
+
+std::uint64_t now_ns() {
+  auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch).count());
+}
+
+Status with_context(const Status& status, std::string_view context) {
+  return Status(status.code(), std::string(context) + ": " + status.message());
+}
+
+std::string session_label(std::string_view id) { return "session '" + printable_id(id) + "'"; }
+
+Status unknown_session(std::string_view id) { return Status(Code::invalid_argument, "unknown " + session_label(id)); }
+
+Result<std::optional<SessionInfo>> read_record(const Store& store, std::string_view id) {
+  auto value = store.get(record_key(id));
+  if (!value) return error(value.error());
+  if (!*value) return std::optional<SessionInfo>();
+  auto info = decode_record_for(id, **value);
+  if (!info) return error(info.error());
+  return std::optional<SessionInfo>(std::move(*info));
+}
+
+Result<std::vector<SessionInfo>> read_records(const Store& store, std::string_view id_prefix) {
+  std::vector<SessionInfo> records;
+  Status failure;
+  Status scanned = scan_records(store, id_prefix, [&](const std::string& id, std::string_view value) {
+    auto info = decode_record_for(id, value);
+    if (!info) {
+      failure = info.error();
+      return false;
+    }
+    records.push_back(std::move(*info));
+    return true;
+  });
+  if (!scanned) return error(scanned);
+  if (!failure) return error(failure);
+  return records;
+}
+
+Result<std::vector<RawRecord>> read_raw_records(const Store& store, std::string_view id_prefix) {
+  std::vector<RawRecord> records;
+  Status scanned = scan_records(store, id_prefix, [&](const std::string& id, std::string_view value) {
+    auto info = decode_record_for(id, value);
+    records.push_back(RawRecord{id, info ? std::optional<SessionInfo>(std::move(*info)) : std::nullopt});
+    return true;
+  });
+  if (!scanned) return error(scanned);
+  return records;
+}
+
+Result<std::vector<std::string>> index_keys_pointing_at(const Store& store, std::string_view id) {
+  std::vector<std::string> keys;
+  Status scanned = store.scan(kIndexSpace, [&](std::string_view key, std::string_view value) {
+    if (value == id) keys.emplace_back(key);
+    return true;
+  });
+  if (!scanned) return error(scanned);
+  return keys;
+}
+
+Result<std::vector<StoredCheckpoint>> read_checkpoints(const Store& store, std::string_view id) {
+  std::string prefix = checkpoint_prefix(id);
+  std::vector<StoredCheckpoint> stored;
+  Status scanned = store.scan(prefix, [&](std::string_view key, std::string_view value) {
+    auto parsed = parse_key(key);
+    if (parsed && parsed->kind == ParsedKey::Kind::checkpoint && parsed->id == id) {
+      stored.push_back({parsed->number, std::string(value)});
+    }
+    return true;
+  });
+  if (!scanned) return error(scanned);
+  return stored;
+}
+
+Validated validate(std::string_view value, std::uint64_t number, std::string_view app_version) {
+  Validated result;
+  auto decoded = decode_checkpoint(value, &result.nonce);
+  if (!decoded) {
+    result.skip = SkippedCheckpoint{number, SkipReason::malformed, decoded.error().message()};
+    return result;
+  }
+  result.decoded = *decoded;
+  if (Status verified = verify_checkpoint(*decoded, number); !verified) {
+    SkipReason reason = decoded->number != number ? SkipReason::number_mismatch : SkipReason::hash_mismatch;
+    result.skip = SkippedCheckpoint{number, reason, verified.message()};
+    return result;
+  }
+  if (auto problem = version_problem(decoded->app_version, app_version)) {
+    result.skip = SkippedCheckpoint{number, SkipReason::incompatible_version, std::move(*problem)};
+    return result;
+  }
+  result.checkpoint = std::move(*decoded);
+  return result;
+}
+
+Status decrypt(const ReadContext& context, std::string_view id, Checkpoint& checkpoint, std::string_view nonce) {
+  if (checkpoint.key_id.empty()) return Status::ok_status();
+  std::string what = session_label(id) + " checkpoint " + std::to_string(checkpoint.number) +
+                     " is encrypted with key '" + printable_id(checkpoint.key_id) + "'";
+  if (context.keys == nullptr) return Status(Code::invalid_argument, what + "; no key was given to decrypt it");
+  auto key = std::find_if(context.keys->begin(), context.keys->end(),
+                          [&](const EncryptionKey& k) { return k.id == checkpoint.key_id; });
+  if (key == context.keys->end()) {
+    return Status(Code::invalid_argument, what + ", which is not among the keys given (SessionOptions::"
+                                                 "encryption_key / decryption_keys)");
+  }
+  std::string plaintext;
+  if (!unseal(*key, checkpoint.state, nonce, associated_data(id, checkpoint.number, checkpoint.key_id), plaintext)) {
+    return Status(Code::invalid_argument, what + ", and that key does not decrypt it (wrong key bytes for this id)");
+  }
+  checkpoint.state = std::move(plaintext);
+  return Status::ok_status();
+}
+
+Result<Resolution> resolve_latest(const ReadContext& context, std::string_view id) {
+  auto stored = read_checkpoints(context.store, id);
+  if (!stored) return error(stored.error());
+  Resolution resolution;
+  for (auto it = stored->rbegin(); it != stored->rend(); ++it) {
+    Validated validated = validate(it->value, it->number, context.app_version);
+    if (validated.skip) {
+      resolution.skipped.push_back(std::move(*validated.skip));
+      continue;
+    }
+    Checkpoint checkpoint = std::move(*validated.checkpoint);
+    if (Status opened = decrypt(context, id, checkpoint, validated.nonce); !opened) {
+      checkpoint.state.clear();
+      resolution.state_error = opened;
+    }
+    resolution.checkpoint = std::move(checkpoint);
+    break;
+  }
+  return resolution;
+}
+
+std::string skip_note(const SkippedCheckpoint& skipped) {
+  return "checkpoint " + std::to_string(skipped.number) + ": " + skipped.detail;
+}
+
+InterruptedSession to_interrupted(SessionInfo info, Resolution resolution) {
+  InterruptedSession session;
+  session.info = std::move(info);
+  session.checkpoint = std::move(resolution.checkpoint);
+  for (const auto& skipped : resolution.skipped) session.skipped.push_back(skip_note(skipped));
+  session.skipped_checkpoints = std::move(resolution.skipped);
+  session.state_error = std::move(resolution.state_error);
+  return session;
+}
+
+Result<std::vector<InterruptedSession>> interrupted_sessions(const ReadContext& context, std::uint64_t live_epoch) {
+  auto records = read_records(context.store, {});
+  if (!records) return error(records.error());
+  std::vector<InterruptedSession> found;
+  for (auto& info : *records) {
+    if (!is_interrupted(info, live_epoch)) continue;
+    auto resolution = resolve_latest(context, info.id);
+    if (!resolution) return error(resolution.error());
+    found.push_back(to_interrupted(std::move(info), std::move(*resolution)));
+  }
+  return found;
+}
+
+}  // namespace walkv::session

@@ -1,0 +1,81 @@
+// walkv session — reading records and checkpoints, and validating a
+// checkpoint before it is used (decode, number, hash, application version,
+// then decryption). Shared by SessionStore and the read-only listings.
+//
+// Thread-safety: pure functions over a thread-safe Store.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <walkv/session.hpp>
+#include <walkv/status.hpp>
+#include <walkv/store.hpp>
+
+namespace walkv::session {
+
+std::uint64_t now_ns();
+Status with_context(const Status& status, std::string_view context);
+Status unknown_session(std::string_view id);
+// "session '<printable id>'"
+std::string session_label(std::string_view id);
+
+struct ReadContext {
+  const Store& store;
+  std::string_view app_version;                      // empty: no version check
+  const std::vector<EncryptionKey>* keys = nullptr;  // nullptr: never decrypt (read-only listings)
+};
+
+Result<std::optional<SessionInfo>> read_record(const Store& store, std::string_view id);
+// Every record whose id starts with `id_prefix`, ordered by id. Errors:
+// corruption / version_mismatch naming the first undecodable one.
+Result<std::vector<SessionInfo>> read_records(const Store& store, std::string_view id_prefix);
+
+// A record as found, decodable or not (drops must remove damaged sessions too).
+struct RawRecord {
+  std::string id;
+  std::optional<SessionInfo> info;  // nullopt: does not decode
+};
+Result<std::vector<RawRecord>> read_raw_records(const Store& store, std::string_view id_prefix);
+
+// The index keys of every index entry pointing at `id` (a full index scan:
+// for sessions whose record is damaged).
+Result<std::vector<std::string>> index_keys_pointing_at(const Store& store, std::string_view id);
+
+struct StoredCheckpoint {
+  std::uint64_t number = 0;
+  std::string value;
+};
+// The checkpoints of `id` as stored, ascending, from one consistent view.
+Result<std::vector<StoredCheckpoint>> read_checkpoints(const Store& store, std::string_view id);
+
+struct Validated {
+  std::optional<Checkpoint> checkpoint;  // set when valid (state still as stored)
+  std::string nonce;
+  std::optional<SkippedCheckpoint> skip;  // set when not valid
+  std::optional<Checkpoint> decoded;      // set whenever the value decodes
+};
+Validated validate(std::string_view value, std::uint64_t number, std::string_view app_version);
+
+// Replaces the stored state of an encrypted checkpoint with its plaintext.
+// No-op for a checkpoint in clear. Errors: invalid_argument (no keys, no key
+// with its id, or the key does not open it).
+Status decrypt(const ReadContext& context, std::string_view id, Checkpoint& checkpoint, std::string_view nonce);
+
+struct Resolution {
+  std::optional<Checkpoint> checkpoint;
+  std::vector<SkippedCheckpoint> skipped;  // newest first
+  Status state_error;                      // decryption failed: checkpoint holds metadata, empty state
+};
+// The newest checkpoint of `id` that validates, decrypted.
+Result<Resolution> resolve_latest(const ReadContext& context, std::string_view id);
+
+std::string skip_note(const SkippedCheckpoint& skipped);
+InterruptedSession to_interrupted(SessionInfo info, Resolution resolution);
+
+Result<std::vector<InterruptedSession>> interrupted_sessions(const ReadContext& context, std::uint64_t live_epoch);
+
+}  // namespace walkv::session

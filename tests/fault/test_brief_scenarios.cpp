@@ -1,0 +1,311 @@
+// The store-level scenarios of brief §7 that tests/store and tests/wal do not
+// already cover (docs/durability.md lists where each scenario is tested):
+// duplicate / out-of-order / stale segments, snapshot ahead of the log,
+// MDB_MAP_FULL at commit, symlinked store paths.
+#define BOOST_TEST_MODULE fault_brief_scenarios
+#include <boost/test/unit_test.hpp>
+
+#include <walkv/check.hpp>
+
+#include <unistd.h>
+
+#include <cstring>
+
+#include "../support/log_files.hpp"
+#include "fault_fixture.hpp"
+#include "wal/batch_codec.hpp"
+#include "wal/format.hpp"
+
+using namespace walkv;
+using namespace walkv::test;
+
+namespace {
+
+wal::StoreId store_id_of(const stdfs::path& segment) {
+  const std::string bytes = read_bytes(segment);
+  wal::StoreId id{};
+  std::memcpy(id.data(), bytes.data() + 16, id.size());
+  return id;
+}
+
+std::uint64_t segment_number_of(const stdfs::path& segment) {
+  const std::string bytes = read_bytes(segment);
+  std::uint64_t n = 0;
+  std::memcpy(&n, bytes.data() + 32, 8);  // little-endian host (x86-64, aarch64)
+  return n;
+}
+
+// Writes wal/<first_sequence>.wal: a valid header (store id, number, first
+// sequence), then `puts` frames with consecutive sequences, then zeros to 64 KiB.
+stdfs::path write_segment(const std::string& store, const wal::StoreId& id, std::uint64_t number,
+                          std::uint64_t first_sequence, const std::vector<std::string>& puts) {
+  wal::SegmentHeader h;
+  h.store_id = id;
+  h.segment_number = number;
+  h.first_sequence = first_sequence;
+  std::uint8_t header[wal::kSegmentHeaderSize];
+  wal::encode_segment_header(h, header);
+  std::string data(reinterpret_cast<const char*>(header), sizeof header);
+  std::uint64_t sequence = first_sequence;
+  for (const auto& key : puts) {
+    WriteBatch b;
+    b.put(key, "planted");
+    const std::string payload = wal::encode_batch(b);
+    std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size());
+    wal::append_frame(data, sequence++, bytes, wal::payload_crc(bytes));
+  }
+  data.resize(64u << 10, '\0');
+  const stdfs::path path = stdfs::path(store) / "wal" / wal::segment_file_name(first_sequence);
+  write_bytes(path, data);
+  return path;
+}
+
+// A closed store with puts k100.. spanning `min_segments` segments; returns the model.
+Model make_store(const std::string& dir, std::size_t min_segments, int puts = 60) {
+  Model m;
+  FaultFs fs;
+  auto s = must_open(fs, dir);
+  for (int i = 0; i < puts; ++i) {
+    const std::string key = "k" + std::to_string(100 + i);
+    BOOST_REQUIRE(s->put(kNone, key, filler(3000, i)).ok());
+    m[key] = filler(3000, i);
+  }
+  BOOST_REQUIRE(s->close().ok());
+  BOOST_REQUIRE(segments(dir).size() >= min_segments);
+  return m;
+}
+
+std::uint64_t last_sequence_of(const std::string& dir) {
+  FaultFs fs;
+  return must_open(fs, dir)->last_sequence();
+}
+
+Status open_error(const std::string& dir) {
+  FaultFs fs;
+  auto s = open_over(fs, dir);
+  return s ? Status() : s.error();
+}
+
+}  // namespace
+
+// A second segment with the same number as its predecessor, in the middle of
+// the log (e.g. restored from a backup of another moment): refused, naming it.
+BOOST_AUTO_TEST_CASE(duplicate_segment_in_the_middle_is_refused) {
+  TempDir dir;
+  const std::string store = dir.sub("store");
+  make_store(store, 3);
+  const auto segs = segments(store);
+  std::uint64_t first = 0;
+  BOOST_REQUIRE(wal::parse_segment_file_name(segs[1].filename().string(), &first));
+  const auto planted = write_segment(store, store_id_of(segs[1]), segment_number_of(segs[1]), first + 1, {"dup"});
+  Status st = open_error(store);
+  BOOST_TEST((st.code() == Code::corruption), st.to_string());
+  BOOST_TEST(st.message().find("duplicate segment") != std::string::npos, st.message());
+  BOOST_TEST(st.message().find(planted.filename().string()) != std::string::npos, st.message());
+}
+
+// A segment whose number goes back, in the middle of the log: refused.
+BOOST_AUTO_TEST_CASE(out_of_order_segment_in_the_middle_is_refused) {
+  TempDir dir;
+  const std::string store = dir.sub("store");
+  make_store(store, 3);
+  const auto segs = segments(store);
+  std::uint64_t first = 0;
+  BOOST_REQUIRE(wal::parse_segment_file_name(segs[1].filename().string(), &first));
+  const auto planted = write_segment(store, store_id_of(segs[1]), segment_number_of(segs[0]), first + 1, {"old"});
+  Status st = open_error(store);
+  BOOST_TEST((st.code() == Code::corruption), st.to_string());
+  BOOST_TEST(st.message().find("out-of-order segment") != std::string::npos, st.message());
+  BOOST_TEST(st.message().find(planted.filename().string()) != std::string::npos, st.message());
+}
+
+namespace {
+
+// A stale last segment (never this log's) reads as the end of the log: its
+// frames are not replayed, it is reported and removed, appends continue and
+// roll past its name without the log ever reading it again.
+void stale_last_segment_is_the_end_of_the_log(bool foreign) {
+  TempDir dir;
+  const std::string store = dir.sub("store");
+  Model model = make_store(store, 2);
+  const auto segs = segments(store);
+  const std::uint64_t next = last_sequence_of(store) + 1;
+  wal::StoreId id = store_id_of(segs.back());
+  std::uint64_t number = segment_number_of(segs.back()) + 1;
+  if (foreign) id[0] ^= 0xff;  // another store's segment, numbered as if it were ours
+  else number = 1;             // ours, but a number from the past (a recycled file)
+  const auto planted = write_segment(store, id, number, next, {"planted/1", "planted/2"});
+  {
+    FaultFs fs;
+    auto s = must_open(fs, store);
+    const auto& report = s->recovery_report();
+    BOOST_REQUIRE(report.corruptions.size() == 1u);
+    BOOST_TEST(report.corruptions[0].reason.find("stale segment ignored") != std::string::npos,
+               report.corruptions[0].reason);
+    BOOST_TEST(report.corruptions[0].segment == "wal/" + planted.filename().string());
+    BOOST_TEST(!report.corruptions[0].torn_tail);
+    BOOST_TEST(s->last_sequence() == next - 1);
+    BOOST_TEST(must_read_all(*s) == model);
+    for (int i = 0; i < 30; ++i) {  // past the planted segment's name, into a new segment
+      const std::string key = "after/" + std::to_string(100 + i);
+      BOOST_REQUIRE(s->put(kSync, key, filler(3000, i)).ok());
+      model[key] = filler(3000, i);
+    }
+  }
+  FaultFs fs;
+  auto s = must_open(fs, store);
+  BOOST_TEST(s->recovery_report().corruptions.empty());
+  BOOST_TEST(must_read_all(*s) == model);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(stale_segment_of_another_store_at_the_end_is_ignored) {
+  stale_last_segment_is_the_end_of_the_log(/*foreign=*/true);
+}
+
+BOOST_AUTO_TEST_CASE(stale_segment_with_an_earlier_number_at_the_end_is_ignored) {
+  stale_last_segment_is_the_end_of_the_log(/*foreign=*/false);
+}
+
+// Another store's segment in the middle of the log is damage, not a stale end.
+BOOST_AUTO_TEST_CASE(segment_of_another_store_in_the_middle_is_refused) {
+  TempDir dir;
+  const std::string store = dir.sub("store");
+  make_store(store, 3);
+  const auto segs = segments(store);
+  std::uint64_t first = 0;
+  BOOST_REQUIRE(wal::parse_segment_file_name(segs[1].filename().string(), &first));
+  wal::StoreId id = store_id_of(segs[1]);
+  id[3] ^= 0x55;
+  write_segment(store, id, segment_number_of(segs[1]) + 1, first + 1, {"foreign"});
+  Status st = open_error(store);
+  BOOST_TEST((st.code() == Code::corruption), st.to_string());
+  BOOST_TEST(st.message().find("foreign segment") != std::string::npos, st.message());
+}
+
+// The snapshot holds sequences the surviving log never reached (wal/ restored
+// from an older backup): a clear error, not a silent rollback.
+BOOST_AUTO_TEST_CASE(snapshot_ahead_of_the_log_is_a_clear_error) {
+  TempDir dir;
+  const std::string store = dir.sub("store"), old_wal = dir.sub("old-wal");
+  {
+    FaultFs fs;
+    auto s = must_open(fs, store);
+    for (int i = 0; i < 5; ++i) BOOST_REQUIRE(s->put(kSync, "a" + std::to_string(i), "1").ok());
+    BOOST_REQUIRE(s->close().ok());
+  }
+  stdfs::copy(store + "/wal", old_wal, stdfs::copy_options::recursive);
+  {
+    FaultFs fs;
+    auto s = must_open(fs, store);
+    for (int i = 0; i < 5; ++i) BOOST_REQUIRE(s->put(kSync, "b" + std::to_string(i), "2").ok());
+    BOOST_REQUIRE(s->compact().ok());  // the snapshot now ends at sequence 10
+  }
+  stdfs::remove_all(store + "/wal");
+  stdfs::copy(old_wal, store + "/wal", stdfs::copy_options::recursive);  // ends at sequence 5
+  Status st = open_error(store);
+  BOOST_TEST((st.code() == Code::corruption), st.to_string());
+  BOOST_TEST(st.message().find("ahead of the log") != std::string::npos, st.message());
+  auto check = check_log(store);
+  BOOST_REQUIRE(check.has_value());
+  BOOST_TEST(check->corrupt);
+}
+
+// MDB_MAP_FULL at commit: with a tiny initial map, compaction grows the map
+// and retries; nothing is lost and a reopen (with the same tiny option) reads
+// everything.
+BOOST_AUTO_TEST_CASE(map_full_at_compaction_grows_the_map) {
+  TempDir dir;
+  const std::string store = dir.sub("store");
+  Options o = fault_options();
+  o.initial_map_size = 64u << 10;
+  Model model;
+  {
+    FaultFs fs;
+    auto s = must_open(fs, store, o);
+    for (int round = 0; round < 2; ++round) {
+      for (int i = 0; i < 300; ++i) {
+        const std::string key = "r" + std::to_string(round) + "/" + std::to_string(1000 + i);
+        BOOST_REQUIRE(s->put(kNone, key, filler(3000, i + round)).ok());
+        model[key] = filler(3000, i + round);
+      }
+      Status st = s->compact();
+      BOOST_REQUIRE_MESSAGE(st.ok(), st.to_string());
+      BOOST_TEST(must_read_all(*s) == model);
+    }
+  }
+  auto sizes = store_sizes(store);
+  BOOST_REQUIRE(sizes.has_value());
+  BOOST_TEST(sizes->snapshot_bytes > (1u << 20));  // far beyond the 64 KiB it started with
+  FaultFs fs;
+  auto s = must_open(fs, store, o);
+  BOOST_TEST(s->recovery_report().frames_replayed == 0u);
+  BOOST_TEST(must_read_all(*s) == model);
+}
+
+// The store path may be a symlink: it is resolved once at open, and every file
+// is then reached through the directory's descriptor — moving the symlink
+// while the store is open changes nothing, through rollover and compaction.
+BOOST_AUTO_TEST_CASE(symlinked_store_path_is_resolved_once) {
+  TempDir dir;
+  const std::string real = dir.sub("real"), elsewhere = dir.sub("elsewhere"), link = dir.sub("link");
+  stdfs::create_directory(real);
+  stdfs::create_directory(elsewhere);
+  stdfs::create_directory_symlink(real, link);
+  Model model;
+  {
+    auto s = Store::open(link, fault_options());
+    BOOST_REQUIRE_MESSAGE(s.has_value(), (s ? "" : s.error().to_string()));
+    BOOST_TEST((*s)->directory() == stdfs::canonical(real).string());
+    BOOST_REQUIRE((*s)->put(kSync, "before", "1").ok());
+    model["before"] = "1";
+    stdfs::remove(link);
+    stdfs::create_directory_symlink(elsewhere, link);
+    for (int i = 0; i < 40; ++i) {  // a segment rollover, then a compaction
+      const std::string key = "k" + std::to_string(100 + i);
+      BOOST_REQUIRE((*s)->put(kNone, key, filler(3000, i)).ok());
+      model[key] = filler(3000, i);
+    }
+    BOOST_REQUIRE((*s)->compact().ok());
+    BOOST_REQUIRE((*s)->put(kSync, "after", "2").ok());
+    model["after"] = "2";
+  }
+  BOOST_TEST(stdfs::is_empty(elsewhere));
+  auto s = Store::open(real, fault_options());
+  BOOST_REQUIRE(s.has_value());
+  BOOST_TEST(must_read_all(**s) == model);
+}
+
+// Inside the store nothing is followed: a symlink in place of wal/, snapshot/,
+// LOCK or a segment refuses the open, and nothing is written through it.
+BOOST_AUTO_TEST_CASE(symlinks_inside_the_store_are_refused) {
+  TempDir dir;
+  const std::string store = dir.sub("store"), target = dir.sub("target");
+  make_store(store, 1, 5);
+  const std::string segment = segments(store)[0].filename().string();
+  struct Case {
+    std::string name;
+    bool directory;
+  };
+  for (const Case& c : {Case{"wal", true}, Case{"snapshot", true}, Case{"LOCK", false},
+                        Case{"wal/" + segment, false}}) {
+    BOOST_TEST_CONTEXT("symlink in place of " << c.name) {
+      const std::string path = store + "/" + c.name, aside = store + "/aside";
+      stdfs::rename(path, aside);
+      stdfs::remove_all(target);
+      stdfs::copy(aside, target, stdfs::copy_options::recursive);
+      if (c.directory) stdfs::create_directory_symlink(target, path);
+      else stdfs::create_symlink(target, path);
+      const std::string before = c.directory ? std::string() : read_bytes(target);
+      auto s = Store::open(store, fault_options());
+      BOOST_TEST(!s.has_value());
+      if (!s) BOOST_TEST_MESSAGE(s.error().to_string());
+      if (!c.directory) BOOST_TEST(read_bytes(target) == before);
+      stdfs::remove(path);
+      stdfs::rename(aside, path);
+    }
+  }
+  auto s = Store::open(store, fault_options());  // intact again
+  BOOST_REQUIRE_MESSAGE(s.has_value(), (s ? "" : s.error().to_string()));
+}

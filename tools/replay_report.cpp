@@ -1,0 +1,182 @@
+#include "replay_report.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "printable.hpp"
+
+namespace walkv::tools {
+namespace {
+
+using nlohmann::json;
+
+void emit(std::ostream& out, const json& line) {
+  out << line.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+}
+
+json report_fields(const RecoveryReport& r) {
+  return json{{"segments", r.segments},
+              {"frames", r.frames},
+              {"frames_to_replay", r.frames_replayed},
+              {"bytes_to_replay", r.bytes_replayed},
+              {"snapshot_sequence", r.snapshot_sequence},
+              {"last_sequence", r.last_sequence},
+              {"bytes_truncated", r.bytes_truncated},
+              {"replay_ns", r.replay_ns}};
+}
+
+std::string step_text(const SessionInfo& info) {
+  return std::to_string(info.step) + "/" + std::to_string(info.total_steps);
+}
+
+}  // namespace
+
+LogVerdict verdict_of(const LogCheck& check) noexcept {
+  if (check.corrupt) return LogVerdict::corrupt;
+  if (check.torn_tail) return LogVerdict::torn_tail;
+  return LogVerdict::clean;
+}
+
+const char* verdict_name(LogVerdict verdict) noexcept {
+  switch (verdict) {
+    case LogVerdict::clean: return "clean";
+    case LogVerdict::torn_tail: return "torn_tail";
+    case LogVerdict::corrupt: return "corrupt";
+  }
+  return "unknown";
+}
+
+void ReplayReport::check(const std::string& dir, const std::string& phase, const LogCheck& check) {
+  if (format_ == OutputFormat::json_lines) {
+    check_json(dir, phase, check);
+  } else {
+    check_text(dir, phase, check);
+  }
+}
+
+void ReplayReport::check_text(const std::string& dir, const std::string& phase, const LogCheck& c) {
+  const RecoveryReport& r = c.report;
+  out_ << phase << ": " << printable(dir) << '\n'
+       << "  log: " << r.segments << " segment(s), " << r.frames << " valid frame(s), last sequence "
+       << r.last_sequence << '\n'
+       << (c.corrupt ? "  open refuses this log by default; with the damage skipped, recovery would replay "
+                     : "  recovery would replay ")
+       << r.frames_replayed << " frame(s), " << r.bytes_replayed << " byte(s) after snapshot sequence "
+       << r.snapshot_sequence << '\n';
+  if (r.bytes_truncated != 0) {
+    out_ << (c.corrupt ? "  damaged or discarded: " : "  recovery would cut ") << r.bytes_truncated
+         << (c.corrupt ? " byte(s)\n" : " byte(s) of torn tail\n");
+  }
+  if (c.locked) {
+    out_ << "  store in use by pid " << c.holder_pid << " (open epoch " << c.open_epoch
+         << "); read without taking its lock\n";
+  }
+  for (const Corruption& damage : r.corruptions) damage_text(damage);
+}
+
+void ReplayReport::check_json(const std::string& dir, const std::string& phase, const LogCheck& c) {
+  json line = report_fields(c.report);
+  line["type"] = "check";
+  line["phase"] = phase;
+  line["store"] = dir;
+  line["torn_tail"] = c.torn_tail;
+  line["corrupt"] = c.corrupt;
+  line["locked"] = c.locked;
+  line["holder_pid"] = c.holder_pid;
+  line["open_epoch"] = c.open_epoch;
+  emit(out_, line);
+  for (const Corruption& damage : c.report.corruptions) damage_json(damage);
+}
+
+void ReplayReport::damage_text(const Corruption& d) {
+  out_ << "  " << (d.torn_tail ? "torn tail" : "CORRUPTION") << ": " << d.segment << " offset "
+       << d.offset << ": " << d.reason << '\n';
+}
+
+void ReplayReport::damage_json(const Corruption& d) {
+  emit(out_, json{{"type", "damage"},
+                  {"segment", d.segment},
+                  {"offset", d.offset},
+                  {"reason", d.reason},
+                  {"torn_tail", d.torn_tail}});
+}
+
+void ReplayReport::repair(const RecoveryReport& r, RecoveryMode mode) {
+  if (format_ == OutputFormat::json_lines) {
+    json line = report_fields(r);
+    line["type"] = "repair";
+    line["mode"] = recovery_mode_name(mode);
+    emit(out_, line);
+    return;
+  }
+  out_ << "repair (" << recovery_mode_name(mode) << "): cut " << r.bytes_truncated
+       << " byte(s); damaged segments were first copied to wal/<segment>.broken\n";
+  for (const Corruption& damage : r.corruptions) damage_text(damage);
+}
+
+void ReplayReport::sessions(const std::vector<InterruptedSession>& sessions, const std::string& view) {
+  if (format_ == OutputFormat::text) {
+    out_ << "interrupted sessions: " << sessions.size();
+    if (!view.empty()) out_ << " (" << view << ")";
+    out_ << '\n';
+  }
+  for (const InterruptedSession& session : sessions) {
+    if (format_ == OutputFormat::json_lines) {
+      session_json(session);
+    } else {
+      session_text(session);
+    }
+  }
+}
+
+void ReplayReport::session_text(const InterruptedSession& s) {
+  out_ << "  " << printable(s.info.id) << "  " << session_status_name(s.info.status) << "  ";
+  if (s.checkpoint) {
+    out_ << "checkpoint #" << s.checkpoint->number << "  step " << s.checkpoint->step << '/'
+         << s.checkpoint->total_steps << "  \"" << printable(s.checkpoint->description) << '"';
+  } else {
+    out_ << "no checkpoint  step " << step_text(s.info) << "  \"" << printable(s.info.description) << '"';
+  }
+  out_ << '\n';
+  for (const std::string& skipped : s.skipped) out_ << "    skipped " << printable(skipped) << '\n';
+}
+
+void ReplayReport::session_json(const InterruptedSession& s) {
+  json line{{"type", "session"},
+            {"id", s.info.id},
+            {"status", session_status_name(s.info.status)},
+            {"owner_epoch", s.info.owner_epoch},
+            {"updated_ns", s.info.updated_ns},
+            {"step", s.info.step},
+            {"total_steps", s.info.total_steps},
+            {"description", s.info.description},
+            {"latest_checkpoint", nullptr},
+            {"skipped", s.skipped}};
+  if (s.checkpoint) {
+    line["latest_checkpoint"] = s.checkpoint->number;
+    line["step"] = s.checkpoint->step;
+    line["total_steps"] = s.checkpoint->total_steps;
+    line["description"] = s.checkpoint->description;
+    line["app_version"] = s.checkpoint->app_version;
+  }
+  emit(out_, line);
+}
+
+void ReplayReport::verdict(LogVerdict verdict, int exit_code) {
+  if (format_ == OutputFormat::json_lines) {
+    emit(out_, json{{"type", "verdict"}, {"result", verdict_name(verdict)}, {"exit", exit_code}});
+    return;
+  }
+  switch (verdict) {
+    case LogVerdict::clean:
+      out_ << "verdict: clean\n";
+      break;
+    case LogVerdict::torn_tail:
+      out_ << "verdict: torn tail only (open cuts it off; walkv-replay --repair does it now)\n";
+      break;
+    case LogVerdict::corrupt:
+      out_ << "verdict: CORRUPT (open refuses this log by default; see walkv-replay --repair --mode)\n";
+      break;
+  }
+}
+
+}  // namespace walkv::tools

@@ -1,0 +1,47 @@
+// walkv-replay — how the verification, the repair and the interrupted sessions
+// are shown: human-readable text, or JSON Lines (one object per line, each
+// with a "type" field: "check", "damage", "repair", "session", "verdict").
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <walkv/check.hpp>
+#include <walkv/recovery.hpp>
+#include <walkv/session.hpp>
+
+namespace walkv::tools {
+
+enum class OutputFormat { text, json_lines };
+
+// What the verdict is, from a LogCheck.
+enum class LogVerdict { clean, torn_tail, corrupt };
+LogVerdict verdict_of(const LogCheck& check) noexcept;
+const char* verdict_name(LogVerdict verdict) noexcept;
+
+class ReplayReport {
+ public:
+  ReplayReport(std::ostream& out, OutputFormat format) : out_(out), format_(format) {}
+
+  // `phase` is "verify" for the first check, "after repair" for the re-check.
+  void check(const std::string& dir, const std::string& phase, const LogCheck& check);
+  void repair(const RecoveryReport& report, RecoveryMode mode);
+  // `view` says which log the sessions were read from (e.g. "the log up to
+  // the first damage" when the log is corrupt).
+  void sessions(const std::vector<InterruptedSession>& sessions, const std::string& view);
+  void verdict(LogVerdict verdict, int exit_code);
+
+ private:
+  void check_text(const std::string& dir, const std::string& phase, const LogCheck& check);
+  void check_json(const std::string& dir, const std::string& phase, const LogCheck& check);
+  void damage_text(const Corruption& damage);
+  void damage_json(const Corruption& damage);
+  void session_text(const InterruptedSession& session);
+  void session_json(const InterruptedSession& session);
+
+  std::ostream& out_;
+  OutputFormat format_;
+};
+
+}  // namespace walkv::tools
