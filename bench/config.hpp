@@ -18,8 +18,8 @@ inline const std::vector<std::string> kAllWorkloads = {"device", "durable", "uns
 
 struct BenchConfig {
   bool quick = false;
-  std::chrono::milliseconds duration{1000};  // per engine, per repetition of a cell
-  int repetitions = 3;  // of each cell, engines interleaved (rotated) within each repetition
+  std::chrono::milliseconds duration{600};  // per engine, per repetition of a cell
+  int repetitions = 5;  // of each cell, engines interleaved (rotated) within each repetition
   std::vector<std::string> engines;          // in run order, walkv first
   std::set<std::string> workloads;           // subset of kAllWorkloads
 

@@ -42,7 +42,7 @@ json device_json(const DeviceResult& d) {
 
 json throughput_json(const ThroughputCell& c) {
   return {{"workload", c.workload},   {"engine", c.engine},       {"threads", c.threads},
-          {"value_size", c.value_size}, {"ops", c.ops},           {"seconds", c.seconds}, {"rounds", c.rounds},
+          {"value_size", c.value_size}, {"ops", c.ops},           {"seconds", c.seconds}, {"rounds", c.rounds}, {"round_rates", c.round_rates},
           {"ops_per_second", c.ops_per_second}, {"mb_per_second", c.mb_per_second}, {"p50_us", c.p50_us},
           {"p99_us", c.p99_us},       {"p999_us", c.p999_us},     {"sync_calls", c.sync_calls},
           {"ops_per_sync", c.sync_calls ? json(c.ops_per_sync()) : json(nullptr)}};

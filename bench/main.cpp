@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> workloads = wb::kAllWorkloads;
   std::string scratch_root = wb::default_scratch_root();
   std::string out_dir = "walkv-bench-results";
-  long duration_ms = 1000;
+  long duration_ms = 600;
   bool list = false;
 
   app.add_flag("--quick", config.quick,

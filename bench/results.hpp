@@ -54,6 +54,7 @@ struct ThroughputCell {
   double seconds = 0;         // over all rounds
   int rounds = 0;             // measurements (config.repetitions unless the engine failed)
   double ops_per_second = 0;  // median of the rounds' rates
+  std::vector<double> round_rates;  // ops/s of each round, in the order measured
   double mb_per_second = 0;  // value bytes (MB = 10^6 bytes)
   double p50_us = 0, p99_us = 0, p999_us = 0;
   std::uint64_t sync_calls = 0;  // fdatasync + fsync during the cell

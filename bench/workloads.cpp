@@ -59,6 +59,7 @@ ThroughputCell to_cell(const CellSpec& spec, const std::string& engine, const Ro
   c.ops = r.ops;
   c.seconds = r.seconds;
   c.rounds = static_cast<int>(r.rates.size());
+  c.round_rates = r.rates;
   c.ops_per_second = r.median_rate();
   c.mb_per_second = c.ops_per_second * static_cast<double>(spec.value_size) / 1e6;
   c.p50_us = r.latency.percentile(0.5) / 1000.0;

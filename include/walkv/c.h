@@ -860,6 +860,27 @@ uint64_t walkv_session_info_latest_checkpoint(const walkv_session_info_t* info) 
  */
 const char* walkv_session_info_reason(const walkv_session_info_t* info, size_t* len) WALKV_NOEXCEPT;
 
+/**
+ * The number of secondary index entries of the session (see
+ * walkv_session_add_index()).
+ * @param info the record.
+ * @return the count (0 for NULL).
+ */
+size_t walkv_session_info_index_count(const walkv_session_info_t* info) WALKV_NOEXCEPT;
+
+/**
+ * One secondary index entry, ordered by (name, value).
+ * @param info the record.
+ * @param index 0 .. walkv_session_info_index_count(info) - 1.
+ * @param[out] name receives the entry's name (borrowed from `info`); may be NULL.
+ * @param[out] name_len receives its length; may be NULL.
+ * @param[out] value receives the entry's value (borrowed from `info`); may be NULL.
+ * @param[out] value_len receives its length; may be NULL.
+ * @return ::WALKV_OK; ::WALKV_INVALID_ARGUMENT when `index` is out of range.
+ */
+walkv_code_t walkv_session_info_index_at(const walkv_session_info_t* info, size_t index, const char** name,
+                                         size_t* name_len, const char** value, size_t* value_len) WALKV_NOEXCEPT;
+
 /** A list of session records. Immutable. */
 typedef struct walkv_session_list_t walkv_session_list_t;
 
@@ -1157,6 +1178,75 @@ walkv_code_t walkv_session_fail(walkv_sessions_t* sessions, const char* id, size
                                 size_t reason_len, char** errptr) WALKV_NOEXCEPT;
 
 /**
+ * Adds the secondary index entry (name, value) to the session (a no-op when
+ * present), written synced with the session's record so that index and
+ * records agree after any crash. walkv_sessions_find() looks sessions up by
+ * entry (aliases, fingerprints, header values, ...).
+ * @param sessions the session store.
+ * @param id the session id.
+ * @param id_len its length.
+ * @param name the entry's name (1..64 bytes).
+ * @param name_len its length.
+ * @param value the entry's value (1..256 bytes).
+ * @param value_len its length.
+ * @param errptr see "Errors" above.
+ * @return ::WALKV_OK; ::WALKV_INVALID_ARGUMENT (unknown session, invalid id,
+ *         name or value), and the store's write errors.
+ */
+walkv_code_t walkv_session_add_index(walkv_sessions_t* sessions, const char* id, size_t id_len, const char* name,
+                                     size_t name_len, const char* value, size_t value_len,
+                                     char** errptr) WALKV_NOEXCEPT;
+
+/**
+ * Replaces every value of index `name` on the session with `value`.
+ * @param sessions the session store.
+ * @param id the session id.
+ * @param id_len its length.
+ * @param name the entry's name (1..64 bytes).
+ * @param name_len its length.
+ * @param value the new value (1..256 bytes).
+ * @param value_len its length.
+ * @param errptr see "Errors" above.
+ * @return as walkv_session_add_index().
+ */
+walkv_code_t walkv_session_set_index(walkv_sessions_t* sessions, const char* id, size_t id_len, const char* name,
+                                     size_t name_len, const char* value, size_t value_len,
+                                     char** errptr) WALKV_NOEXCEPT;
+
+/**
+ * Removes the index entry (name, value) from the session, or every value of
+ * `name` when `value` is NULL.
+ * @param sessions the session store.
+ * @param id the session id.
+ * @param id_len its length.
+ * @param name the entry's name.
+ * @param name_len its length.
+ * @param value the value to remove, or NULL for every value of `name`.
+ * @param value_len its length (ignored when `value` is NULL).
+ * @param errptr see "Errors" above.
+ * @return as walkv_session_add_index().
+ */
+walkv_code_t walkv_session_remove_index(walkv_sessions_t* sessions, const char* id, size_t id_len, const char* name,
+                                        size_t name_len, const char* value, size_t value_len,
+                                        char** errptr) WALKV_NOEXCEPT;
+
+/**
+ * The ids of the sessions holding index entry (name, value), ordered by id.
+ * @param sessions the session store.
+ * @param name the entry's name.
+ * @param name_len its length.
+ * @param value the entry's value.
+ * @param value_len its length.
+ * @param[out] ids receives the ids (free them with walkv_strlist_destroy());
+ *        NULL on failure.
+ * @param errptr see "Errors" above.
+ * @return ::WALKV_OK (also when none holds it); ::WALKV_INVALID_ARGUMENT
+ *         (invalid name or value), ::WALKV_IO_ERROR, ::WALKV_CORRUPTION.
+ */
+walkv_code_t walkv_sessions_find(walkv_sessions_t* sessions, const char* name, size_t name_len, const char* value,
+                                 size_t value_len, walkv_strlist_t** ids, char** errptr) WALKV_NOEXCEPT;
+
+/**
  * Reads the record of one session.
  * @param sessions the session store.
  * @param id the session id.
@@ -1257,8 +1347,8 @@ walkv_code_t walkv_session_resume(walkv_sessions_t* sessions, const char* id, si
                                   walkv_interrupted_t** session, char** errptr) WALKV_NOEXCEPT;
 
 /**
- * Deletes one session with its checkpoints, atomically (an absent session is
- * not an error).
+ * Deletes one session with its checkpoints and index entries, atomically (an
+ * absent session is not an error).
  * @param sessions the session store.
  * @param id the session id.
  * @param id_len its length.
@@ -1286,8 +1376,8 @@ walkv_code_t walkv_sessions_drop_prefix(walkv_sessions_t* sessions, const char* 
                                         walkv_strlist_t** dropped, char** errptr) WALKV_NOEXCEPT;
 
 /**
- * Deletes, in one atomic synced batch, every session `policy` selects (record
- * and checkpoints).
+ * Deletes, in one atomic synced batch, every session `policy` selects (record,
+ * checkpoints and index entries).
  * @param sessions the session store.
  * @param policy the policy, or NULL for the session options' policy
  *        (walkv_sessionoptions_set_cleanup()).

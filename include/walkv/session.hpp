@@ -196,7 +196,8 @@ struct CleanupResult {
   std::vector<std::string> kept;     // ordered by id
 };
 
-// A session for create_many (imports).
+// A session for create_many (imports). Owned by this epoch, or by epoch 0
+// (no process) when its status is interrupted.
 struct NewSession {
   std::string id;
   std::string description;

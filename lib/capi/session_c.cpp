@@ -264,6 +264,20 @@ const char* walkv_session_info_reason(const walkv_session_info_t* info, size_t* 
   return info != nullptr ? borrowed(info->info.reason, len) : empty_string(len);
 }
 
+size_t walkv_session_info_index_count(const walkv_session_info_t* info) noexcept {
+  return info != nullptr ? info->info.indexes.size() : 0;
+}
+walkv_code_t walkv_session_info_index_at(const walkv_session_info_t* info, size_t index, const char** name,
+                                         size_t* name_len, const char** value, size_t* value_len) noexcept {
+  if (info == nullptr || index >= info->info.indexes.size()) return WALKV_INVALID_ARGUMENT;
+  const walkv::IndexEntry& entry = info->info.indexes[index];
+  const char* n = borrowed(entry.name, name_len);
+  const char* v = borrowed(entry.value, value_len);
+  if (name != nullptr) *name = n;
+  if (value != nullptr) *value = v;
+  return WALKV_OK;
+}
+
 void walkv_session_list_destroy(walkv_session_list_t* list) noexcept { delete list; }
 size_t walkv_session_list_count(const walkv_session_list_t* list) noexcept {
   return list != nullptr ? list->items.size() : 0;
@@ -417,6 +431,62 @@ walkv_code_t walkv_session_fail(walkv_sessions_t* sessions, const char* id, size
   if (!check_session_args(sessions, id, id_len, i, errptr, code)) return code;
   if (!as_bytes(reason, reason_len, r)) return null_argument(errptr, "reason");
   return guarded(errptr, [&] { return report(errptr, sessions->sessions->fail(i, r)); });
+}
+
+namespace {
+
+using IndexCall = walkv::Status (walkv::SessionStore::*)(std::string_view, std::string_view, std::string_view);
+
+walkv_code_t index_call(IndexCall call, walkv_sessions_t* sessions, const char* id, size_t id_len, const char* name,
+                        size_t name_len, const char* value, size_t value_len, char** errptr) noexcept {
+  std::string_view i, n, v;
+  walkv_code_t code = WALKV_OK;
+  if (!check_session_args(sessions, id, id_len, i, errptr, code)) return code;
+  if (!as_bytes(name, name_len, n)) return null_argument(errptr, "name");
+  if (!as_bytes(value, value_len, v)) return null_argument(errptr, "value");
+  return guarded(errptr, [&] { return report(errptr, (sessions->sessions.get()->*call)(i, n, v)); });
+}
+
+}  // namespace
+
+walkv_code_t walkv_session_add_index(walkv_sessions_t* sessions, const char* id, size_t id_len, const char* name,
+                                     size_t name_len, const char* value, size_t value_len, char** errptr) noexcept {
+  return index_call(&walkv::SessionStore::add_index, sessions, id, id_len, name, name_len, value, value_len, errptr);
+}
+
+walkv_code_t walkv_session_set_index(walkv_sessions_t* sessions, const char* id, size_t id_len, const char* name,
+                                     size_t name_len, const char* value, size_t value_len, char** errptr) noexcept {
+  return index_call(&walkv::SessionStore::set_index, sessions, id, id_len, name, name_len, value, value_len, errptr);
+}
+
+walkv_code_t walkv_session_remove_index(walkv_sessions_t* sessions, const char* id, size_t id_len, const char* name,
+                                        size_t name_len, const char* value, size_t value_len,
+                                        char** errptr) noexcept {
+  std::string_view i, n;
+  walkv_code_t code = WALKV_OK;
+  if (!check_session_args(sessions, id, id_len, i, errptr, code)) return code;
+  if (!as_bytes(name, name_len, n)) return null_argument(errptr, "name");
+  return guarded(errptr, [&] {
+    std::optional<std::string_view> v;
+    if (value != nullptr) v = std::string_view(value, value_len);
+    return report(errptr, sessions->sessions->remove_index(i, n, v));
+  });
+}
+
+walkv_code_t walkv_sessions_find(walkv_sessions_t* sessions, const char* name, size_t name_len, const char* value,
+                                 size_t value_len, walkv_strlist_t** ids, char** errptr) noexcept {
+  if (ids == nullptr) return null_argument(errptr, "ids");
+  *ids = nullptr;
+  std::string_view n, v;
+  if (sessions == nullptr) return null_argument(errptr, "sessions");
+  if (!as_bytes(name, name_len, n)) return null_argument(errptr, "name");
+  if (!as_bytes(value, value_len, v)) return null_argument(errptr, "value");
+  return guarded(errptr, [&] {
+    auto found = sessions->sessions->find(n, v);
+    if (!found) return report(errptr, found.error());
+    give_strings(std::move(*found), ids);
+    return WALKV_OK;
+  });
 }
 
 walkv_code_t walkv_session_info(walkv_sessions_t* sessions, const char* id, size_t id_len,

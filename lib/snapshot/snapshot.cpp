@@ -133,6 +133,14 @@ Snapshot::~Snapshot() {
 
 Status Snapshot::open_env(std::uint64_t initial_map_size) {
   const std::string data_file = path_ + "/data.mdb";
+  // LMDB opens its directory and files by path and follows symlinks: refuse
+  // a symlink planted at any of them (the io layer opens everything else with
+  // O_NOFOLLOW).
+  for (const std::string& file : {path_, data_file, path_ + "/lock.mdb"}) {
+    struct stat lst;
+    if (::lstat(file.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode))
+      return Status(Code::io_error, "LMDB snapshot: " + file + " is a symbolic link; refusing to follow it");
+  }
   struct stat st;
   const bool existed = ::stat(data_file.c_str(), &st) == 0;
   if (!existed && errno != ENOENT) return errno_status(errno, "stat", data_file);
@@ -160,6 +168,15 @@ Status Snapshot::open_env(std::uint64_t initial_map_size) {
   const unsigned flags = MDB_NOTLS | (read_only_ ? MDB_RDONLY : 0);
   if (int rc = mdb_env_open(env_, path_.c_str(), flags, 0600); rc != 0) {
     return error_status(rc, "mdb_env_open");
+  }
+  // LMDB opens lock.mdb and its meta descriptor O_CLOEXEC but leaves the
+  // main data.mdb descriptor inheritable: no store descriptor may survive an
+  // exec of the host process.
+  mdb_filehandle_t data_fd = -1;
+  if (mdb_env_get_fd(env_, &data_fd) == 0 && data_fd >= 0) {
+    const int fd_flags = ::fcntl(data_fd, F_GETFD);
+    if (fd_flags < 0 || ::fcntl(data_fd, F_SETFD, fd_flags | FD_CLOEXEC) != 0)
+      return errno_status(errno, "set close-on-exec on", data_file);
   }
   if (read_only_) return Status();
 

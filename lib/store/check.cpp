@@ -8,8 +8,8 @@
 
 #include "io/fs.hpp"
 #include "snapshot/snapshot.hpp"
-#include "store/open_with.hpp"
 #include "store/log_bounds.hpp"
+#include "store/open_with.hpp"
 #include "store/store_lock.hpp"
 #include "wal/batch_codec.hpp"
 #include "wal/log_reader.hpp"

@@ -153,9 +153,10 @@ Status Store::Impl::open_snapshot(bool read_only, bool* fresh) {
                                             "(log ahead of a missing snapshot)");
     }
     // A new store: make the directory entries that lead to it durable before
-    // it is initialised (so a failure here is retried by the next open): the
-    // store directory in its parent, and the files LMDB created in snapshot/
-    // (LMDB never fsyncs a directory).
+    // it is initialised, so that a failure here is retried by the next open:
+    // the store directory in its parent, and LMDB's files in snapshot/ (LMDB
+    // never fsyncs a directory; Snapshot does so only when it creates
+    // data.mdb, not when a later open finds it).
     if (Status s = fsync_parent_directory(fs_, dir_); !s.ok()) return s;
     if (Status s = fsync_directory(fs_, root_fd_, "snapshot"); !s.ok()) return s;
     auto id = random_store_id();

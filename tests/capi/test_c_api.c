@@ -543,6 +543,44 @@ static void test_sessions_first_process(const char* dir) {
   CHECK(bytes_equal(text, len, S("support chat")));
   walkv_session_info_destroy(info);
 
+  /* secondary index entries */
+  CHECK_OK(walkv_session_add_index(s, chat_id, sizeof chat_id, S("alias"), S("support-7"), E));
+  CHECK_OK(walkv_session_add_index(s, chat_id, sizeof chat_id, S("fingerprint"), S("f00d"), E));
+  CHECK_OK(walkv_session_add_index(s, chat_id, sizeof chat_id, S("fingerprint"), S("beef"), E));
+  walkv_strlist_t* ids = NULL;
+  CHECK_OK(walkv_sessions_find(s, S("alias"), S("support-7"), &ids, E));
+  CHECK(walkv_strlist_count(ids) == 1);
+  text = walkv_strlist_at(ids, 0, &len);
+  CHECK(bytes_equal(text, len, chat_id, sizeof chat_id));
+  walkv_strlist_destroy(ids);
+  CHECK_OK(walkv_session_set_index(s, chat_id, sizeof chat_id, S("alias"), S("support-8"), E));
+  CHECK_OK(walkv_sessions_find(s, S("alias"), S("support-7"), &ids, E));
+  CHECK(walkv_strlist_count(ids) == 0);
+  walkv_strlist_destroy(ids);
+  CHECK_OK(walkv_session_remove_index(s, chat_id, sizeof chat_id, S("fingerprint"), S("f00d"), E));
+  info = must_info(s, chat_id, sizeof chat_id);
+  CHECK(walkv_session_info_index_count(info) == 2);
+  const char* index_name = NULL;
+  const char* index_value = NULL;
+  size_t name_len = 0, value_len = 0;
+  CHECK_OK(walkv_session_info_index_at(info, 0, &index_name, &name_len, &index_value, &value_len));
+  CHECK(bytes_equal(index_name, name_len, S("alias")) && bytes_equal(index_value, value_len, S("support-8")));
+  CHECK_OK(walkv_session_info_index_at(info, 1, &index_name, &name_len, &index_value, &value_len));
+  CHECK(bytes_equal(index_name, name_len, S("fingerprint")) && bytes_equal(index_value, value_len, S("beef")));
+  CHECK(walkv_session_info_index_at(info, 2, NULL, NULL, NULL, NULL) == WALKV_INVALID_ARGUMENT);
+  walkv_session_info_destroy(info);
+  CHECK_OK(walkv_session_add_index(s, chat_id, sizeof chat_id, S("fingerprint"), S("cafe"), E));
+  CHECK_OK(walkv_session_remove_index(s, chat_id, sizeof chat_id, S("fingerprint"), NULL, 0, E)); /* every value */
+  info = must_info(s, chat_id, sizeof chat_id);
+  CHECK(walkv_session_info_index_count(info) == 1);
+  walkv_session_info_destroy(info);
+  CHECK(walkv_session_info_index_count(NULL) == 0);
+  EXPECT_ERROR(walkv_session_add_index(s, S("nobody"), S("alias"), S("x"), EE), WALKV_INVALID_ARGUMENT, NULL);
+  EXPECT_ERROR(walkv_session_add_index(s, chat_id, sizeof chat_id, S("alias"), NULL, 1, EE), WALKV_INVALID_ARGUMENT,
+               "value");
+  EXPECT_ERROR(walkv_sessions_find(s, NULL, 3, S("x"), &ids, EE), WALKV_INVALID_ARGUMENT, "name");
+  CHECK(ids == NULL);
+
   walkv_session_info_t* none = (walkv_session_info_t*)1;
   CHECK_OK(walkv_session_info(s, S("nobody"), &none, E));
   CHECK(none == NULL);
@@ -775,6 +813,9 @@ static void test_sessions_second_process(const char* dir) {
   CHECK(walkv_strlist_count(ids) == 1);
   const char* deleted_id = walkv_strlist_at(ids, 0, &len);
   CHECK(bytes_equal(deleted_id, len, chat_id, sizeof chat_id));
+  walkv_strlist_destroy(ids);
+  CHECK_OK(walkv_sessions_find(s, S("alias"), S("support-8"), &ids, E)); /* its index went with it */
+  CHECK(walkv_strlist_count(ids) == 0);
   walkv_strlist_destroy(ids);
   /* An age rule evaluated at a given time. */
   CHECK_OK(walkv_session_create(s, S("fresh"), NULL, 0, E));

@@ -1,13 +1,11 @@
 // The store-level scenarios of brief §7 that tests/store and tests/wal do not
 // already cover (docs/durability.md lists where each scenario is tested):
 // duplicate / out-of-order / stale segments, snapshot ahead of the log,
-// MDB_MAP_FULL at commit, symlinked store paths.
+// MDB_MAP_FULL at commit. (Symlinks: tests/security/test_symlinks.cpp.)
 #define BOOST_TEST_MODULE fault_brief_scenarios
 #include <boost/test/unit_test.hpp>
 
 #include <walkv/check.hpp>
-
-#include <unistd.h>
 
 #include <cstring>
 
@@ -242,70 +240,4 @@ BOOST_AUTO_TEST_CASE(map_full_at_compaction_grows_the_map) {
   auto s = must_open(fs, store, o);
   BOOST_TEST(s->recovery_report().frames_replayed == 0u);
   BOOST_TEST(must_read_all(*s) == model);
-}
-
-// The store path may be a symlink: it is resolved once at open, and every file
-// is then reached through the directory's descriptor — moving the symlink
-// while the store is open changes nothing, through rollover and compaction.
-BOOST_AUTO_TEST_CASE(symlinked_store_path_is_resolved_once) {
-  TempDir dir;
-  const std::string real = dir.sub("real"), elsewhere = dir.sub("elsewhere"), link = dir.sub("link");
-  stdfs::create_directory(real);
-  stdfs::create_directory(elsewhere);
-  stdfs::create_directory_symlink(real, link);
-  Model model;
-  {
-    auto s = Store::open(link, fault_options());
-    BOOST_REQUIRE_MESSAGE(s.has_value(), (s ? "" : s.error().to_string()));
-    BOOST_TEST((*s)->directory() == stdfs::canonical(real).string());
-    BOOST_REQUIRE((*s)->put(kSync, "before", "1").ok());
-    model["before"] = "1";
-    stdfs::remove(link);
-    stdfs::create_directory_symlink(elsewhere, link);
-    for (int i = 0; i < 40; ++i) {  // a segment rollover, then a compaction
-      const std::string key = "k" + std::to_string(100 + i);
-      BOOST_REQUIRE((*s)->put(kNone, key, filler(3000, i)).ok());
-      model[key] = filler(3000, i);
-    }
-    BOOST_REQUIRE((*s)->compact().ok());
-    BOOST_REQUIRE((*s)->put(kSync, "after", "2").ok());
-    model["after"] = "2";
-  }
-  BOOST_TEST(stdfs::is_empty(elsewhere));
-  auto s = Store::open(real, fault_options());
-  BOOST_REQUIRE(s.has_value());
-  BOOST_TEST(must_read_all(**s) == model);
-}
-
-// Inside the store nothing is followed: a symlink in place of wal/, snapshot/,
-// LOCK or a segment refuses the open, and nothing is written through it.
-BOOST_AUTO_TEST_CASE(symlinks_inside_the_store_are_refused) {
-  TempDir dir;
-  const std::string store = dir.sub("store"), target = dir.sub("target");
-  make_store(store, 1, 5);
-  const std::string segment = segments(store)[0].filename().string();
-  struct Case {
-    std::string name;
-    bool directory;
-  };
-  for (const Case& c : {Case{"wal", true}, Case{"snapshot", true}, Case{"LOCK", false},
-                        Case{"wal/" + segment, false}}) {
-    BOOST_TEST_CONTEXT("symlink in place of " << c.name) {
-      const std::string path = store + "/" + c.name, aside = store + "/aside";
-      stdfs::rename(path, aside);
-      stdfs::remove_all(target);
-      stdfs::copy(aside, target, stdfs::copy_options::recursive);
-      if (c.directory) stdfs::create_directory_symlink(target, path);
-      else stdfs::create_symlink(target, path);
-      const std::string before = c.directory ? std::string() : read_bytes(target);
-      auto s = Store::open(store, fault_options());
-      BOOST_TEST(!s.has_value());
-      if (!s) BOOST_TEST_MESSAGE(s.error().to_string());
-      if (!c.directory) BOOST_TEST(read_bytes(target) == before);
-      stdfs::remove(path);
-      stdfs::rename(aside, path);
-    }
-  }
-  auto s = Store::open(store, fault_options());  // intact again
-  BOOST_REQUIRE_MESSAGE(s.has_value(), (s ? "" : s.error().to_string()));
 }

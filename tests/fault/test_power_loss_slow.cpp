@@ -10,14 +10,14 @@ using namespace walkv::test;
 
 namespace {
 
-// Three compactions, batches with prefix removals, about six rollovers, and
+// Four compactions, batches with prefix removals, several rollovers, and
 // a deterministic mix of sync and none writes.
 std::vector<Step> long_workload() {
   std::vector<Step> w;
   unsigned x = 12345;
   auto next = [&x] { return x = x * 1103515245u + 12345u, (x >> 16) & 0x7fff; };
-  for (int round = 0; round < 3; ++round) {
-    for (int i = 0; i < 40; ++i) {
+  for (int round = 0; round < 4; ++round) {
+    for (int i = 0; i < 60; ++i) {
       const unsigned r = next();
       const std::string key = "r" + std::to_string(round) + "/" + std::to_string(r % 50);
       const Durability d = r % 5 == 0 ? Durability::sync : Durability::none;
@@ -33,7 +33,7 @@ std::vector<Step> long_workload() {
         w.push_back(put_step(key, filler(1000 + r % 3000, i), d));
       }
     }
-    if (round < 2) w.push_back(control_step(Step::Kind::compact));
+    if (round < 3) w.push_back(control_step(Step::Kind::compact));
     else w.push_back(control_step(Step::Kind::sync));
   }
   w.push_back(control_step(Step::Kind::compact));
