@@ -1432,6 +1432,303 @@ walkv_code_t walkv_store_list_sessions(walkv_store_t* store, walkv_session_list_
 
 /** @} */
 
+/* ------------------------------------------------------------------------ */
+/** @name Checkpoint lists                                                  */
+/** @{                                                                      */
+
+/** A session's checkpoints, newest first (walkv_session_list_checkpoints()).
+ *  Immutable: safe to read from several threads. */
+typedef struct walkv_checkpoint_summary_list_t walkv_checkpoint_summary_list_t;
+
+/** One entry of a walkv_checkpoint_summary_list_t. The strings are borrowed
+ *  from the list (not NUL-free: use the lengths) and live until it is
+ *  destroyed. */
+typedef struct walkv_checkpoint_summary_t {
+  uint64_t number;          /**< the checkpoint's number (1, 2, ...) */
+  uint64_t time_ns;         /**< when it was written, Unix time in ns */
+  uint32_t step;            /**< the step it records */
+  uint32_t total_steps;     /**< the steps expected */
+  uint64_t state_size;      /**< stored state bytes (ciphertext when encrypted) */
+  const char* app_version;  /**< application version it was written by */
+  size_t app_version_len;   /**< its length */
+  const char* description;  /**< free text */
+  size_t description_len;   /**< its length */
+  const char* key_id;       /**< encryption key id; empty when not encrypted */
+  size_t key_id_len;        /**< its length */
+  int valid;                /**< 1 when it passes validation (a resume may use it) */
+  walkv_skip_reason_t problem; /**< why a resume would skip it (when valid is 0) */
+} walkv_checkpoint_summary_t;
+
+/**
+ * Lists the checkpoints of `id`, newest first, each validated (hash and
+ * application version) but without its state (C++
+ * `SessionStore::list_checkpoints`).
+ * @param sessions the session store.
+ * @param id the session id.
+ * @param id_len its length.
+ * @param[out] list receives the list (free it with
+ *        walkv_checkpoint_summary_list_destroy()); empty when the session has
+ *        none or does not exist; NULL on failure.
+ * @param errptr see "Errors" above.
+ * @return ::WALKV_OK; ::WALKV_INVALID_ARGUMENT (invalid id),
+ *         ::WALKV_IO_ERROR, ::WALKV_CORRUPTION.
+ */
+walkv_code_t walkv_session_list_checkpoints(walkv_sessions_t* sessions, const char* id, size_t id_len,
+                                            walkv_checkpoint_summary_list_t** list, char** errptr) WALKV_NOEXCEPT;
+
+/** Frees a checkpoint list. @param list the list, or NULL. */
+void walkv_checkpoint_summary_list_destroy(walkv_checkpoint_summary_list_t* list) WALKV_NOEXCEPT;
+
+/** @param list a list, or NULL. @return its number of entries (0 for NULL). */
+size_t walkv_checkpoint_summary_list_count(const walkv_checkpoint_summary_list_t* list) WALKV_NOEXCEPT;
+
+/**
+ * Reads entry `index` of a checkpoint list.
+ * @param list the list.
+ * @param index 0 .. count - 1 (0 is the newest).
+ * @param[out] out receives the entry.
+ * @return ::WALKV_OK; ::WALKV_INVALID_ARGUMENT (NULL list or out, index out of
+ *         range).
+ */
+walkv_code_t walkv_checkpoint_summary_list_at(const walkv_checkpoint_summary_list_t* list, size_t index,
+                                              walkv_checkpoint_summary_t* out) WALKV_NOEXCEPT;
+
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Session ids                                                       */
+/** @{                                                                      */
+/* Ids built from parts (agent, repository, issue, ...), C++
+ * include/walkv/session_key.hpp: each part is percent-encoded so '/' only
+ * separates parts, which keeps prefix drops exact (dropping issue 1 never
+ * drops issue 10). docs/sessions.md documents the encoding. */
+
+/**
+ * Makes the id of `parts` (C++ `make_session_id`).
+ * @param parts `count` byte strings (a part may be empty: pointer NULL with
+ *        length 0).
+ * @param part_lens their lengths.
+ * @param count the number of parts (at least 1).
+ * @param[out] id receives the id, NUL-terminated (free it with walkv_free());
+ *        NULL on failure.
+ * @param[out] id_len receives its length; may be NULL.
+ * @param errptr see "Errors" above.
+ * @return ::WALKV_OK; ::WALKV_INVALID_ARGUMENT (count 0, NULL parts).
+ *         Session calls refuse ids longer than 256 bytes.
+ */
+walkv_code_t walkv_session_id_make(const char* const* parts, const size_t* part_lens, size_t count, char** id,
+                                   size_t* id_len, char** errptr) WALKV_NOEXCEPT;
+
+/**
+ * The prefix of every id with more parts whose leading parts are `parts`
+ * (walkv_session_id_make() + "/"; C++ `session_id_prefix`).
+ * @param parts, part_lens, count as walkv_session_id_make().
+ * @param[out] prefix receives the prefix (free it with walkv_free()).
+ * @param[out] prefix_len receives its length; may be NULL.
+ * @param errptr see "Errors" above.
+ * @return as walkv_session_id_make().
+ */
+walkv_code_t walkv_session_id_prefix(const char* const* parts, const size_t* part_lens, size_t count, char** prefix,
+                                     size_t* prefix_len, char** errptr) WALKV_NOEXCEPT;
+
+/**
+ * Splits an id made by walkv_session_id_make() into its parts (C++
+ * `split_session_id`).
+ * @param id the id.
+ * @param id_len its length.
+ * @param[out] parts receives the parts (free them with
+ *        walkv_strlist_destroy()); NULL on failure.
+ * @param errptr see "Errors" above.
+ * @return ::WALKV_OK; ::WALKV_INVALID_ARGUMENT (a '%' not followed by two hex
+ *         digits, or an escape walkv_session_id_make() would not produce).
+ */
+walkv_code_t walkv_session_id_split(const char* id, size_t id_len, walkv_strlist_t** parts,
+                                    char** errptr) WALKV_NOEXCEPT;
+
+/**
+ * Deletes the session walkv_session_id_make(parts) and every session under
+ * it, in one atomic batch (C++ `SessionStore::drop_under`): dropping
+ * {"agent", "repo", "1"} never touches {"agent", "repo", "10"}.
+ * @param sessions the session store.
+ * @param parts, part_lens, count as walkv_session_id_make().
+ * @param[out] dropped receives the ids deleted, ordered by id (free it with
+ *        walkv_strlist_destroy()); may be NULL when not wanted.
+ * @param errptr see "Errors" above.
+ * @return ::WALKV_OK; ::WALKV_INVALID_ARGUMENT (count 0, NULL parts), and the
+ *         store's errors.
+ */
+walkv_code_t walkv_sessions_drop_under(walkv_sessions_t* sessions, const char* const* parts, const size_t* part_lens,
+                                       size_t count, walkv_strlist_t** dropped, char** errptr) WALKV_NOEXCEPT;
+
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Checkpointer                                                      */
+/** @{                                                                      */
+
+/** Checkpoints for gateways that do not want a write per message (C++
+ *  `walkv::Checkpointer`, include/walkv/checkpointer.hpp): call
+ *  walkv_checkpointer_message() on every message; a checkpoint is written
+ *  every N messages, and a background tick flushes sessions whose last write
+ *  is older than the flush interval (an idle session is never rewritten).
+ *  Thread-safe except walkv_checkpointer_close(). It keeps its session store
+ *  alive: walkv_sessions_close() may come before walkv_checkpointer_close(),
+ *  but the store cannot be closed until both are. */
+typedef struct walkv_checkpointer_t walkv_checkpointer_t;
+
+/** Counters of a checkpointer (walkv_checkpointer_stats()); the write
+ *  amplification is checkpoints / messages. */
+typedef struct walkv_checkpointer_stats_t {
+  uint64_t messages;        /**< walkv_checkpointer_message() calls accepted */
+  uint64_t checkpoints;     /**< checkpoints written */
+  uint64_t state_bytes;     /**< state bytes in those checkpoints */
+  uint64_t by_count;        /**< written because of every_messages */
+  uint64_t by_timer;        /**< written by a background tick */
+  uint64_t by_request;      /**< written by flush, flush_all, complete, fail or close */
+  uint64_t identity_writes; /**< walkv_checkpointer_identify() writes */
+  uint64_t failed;          /**< writes that failed */
+  uint64_t ticks;           /**< ticks completed */
+} walkv_checkpointer_stats_t;
+
+/**
+ * Starts a checkpointer with a background tick thread.
+ * @param sessions the session store (kept alive until the checkpointer is
+ *        closed).
+ * @param every_messages write a checkpoint every this many messages of a
+ *        session; 0 for the default (10).
+ * @param flush_interval_ns flush a dirty session whose last write is this old
+ *        (ns); 0 for the default (30 s).
+ * @param[out] checkpointer receives the handle (free it with
+ *        walkv_checkpointer_close()); NULL on failure.
+ * @param errptr see "Errors" above.
+ * @return ::WALKV_OK; ::WALKV_INVALID_ARGUMENT (NULL argument).
+ */
+walkv_code_t walkv_checkpointer_start(walkv_sessions_t* sessions, uint32_t every_messages, uint64_t flush_interval_ns,
+                                      walkv_checkpointer_t** checkpointer, char** errptr) WALKV_NOEXCEPT;
+
+/**
+ * Records a message of session `id` whose state is now `state` (kept in
+ * memory; written with the every_messages-th unsaved message, by a tick, or
+ * by a flush).
+ * @param checkpointer the checkpointer.
+ * @param id the session id (the session must exist: walkv_session_create()).
+ * @param id_len its length.
+ * @param state the state bytes (may be NULL when state_len is 0).
+ * @param state_len its length.
+ * @param step the current step.
+ * @param total_steps the steps expected.
+ * @param description free text (may be NULL when description_len is 0).
+ * @param description_len its length.
+ * @param[out] written receives 1 when this call wrote a checkpoint, else 0;
+ *        may be NULL.
+ * @param errptr see "Errors" above.
+ * @return ::WALKV_OK; when it writes, the errors of
+ *         walkv_session_checkpoint() (an unknown or finished session's state
+ *         is then discarded; other errors keep it for the next flush);
+ *         ::WALKV_NOT_SUPPORTED after close.
+ */
+walkv_code_t walkv_checkpointer_message(walkv_checkpointer_t* checkpointer, const char* id, size_t id_len,
+                                        const char* state, size_t state_len, uint32_t step, uint32_t total_steps,
+                                        const char* description, size_t description_len, int* written,
+                                        char** errptr) WALKV_NOEXCEPT;
+
+/**
+ * Writes identity field (name, value) of the session at once, synced
+ * (walkv_session_set_index()), whatever its unsaved state.
+ * @param checkpointer the checkpointer.
+ * @param id the session id.
+ * @param id_len its length.
+ * @param name the index name (1..64 bytes).
+ * @param name_len its length.
+ * @param value the value (1..256 bytes).
+ * @param value_len its length.
+ * @param errptr see "Errors" above.
+ * @return as walkv_session_set_index().
+ */
+walkv_code_t walkv_checkpointer_identify(walkv_checkpointer_t* checkpointer, const char* id, size_t id_len,
+                                         const char* name, size_t name_len, const char* value, size_t value_len,
+                                         char** errptr) WALKV_NOEXCEPT;
+
+/**
+ * Writes the session's unsaved state now (nothing when it has none).
+ * @param checkpointer the checkpointer.
+ * @param id the session id.
+ * @param id_len its length.
+ * @param errptr see "Errors" above.
+ * @return ::WALKV_OK; as walkv_session_checkpoint().
+ */
+walkv_code_t walkv_checkpointer_flush(walkv_checkpointer_t* checkpointer, const char* id, size_t id_len,
+                                      char** errptr) WALKV_NOEXCEPT;
+
+/**
+ * Writes every unsaved state now.
+ * @param checkpointer the checkpointer.
+ * @param errptr see "Errors" above.
+ * @return ::WALKV_OK; the first error met (the other sessions are still
+ *         written).
+ */
+walkv_code_t walkv_checkpointer_flush_all(walkv_checkpointer_t* checkpointer, char** errptr) WALKV_NOEXCEPT;
+
+/**
+ * Flushes the session, then marks it completed.
+ * @param checkpointer the checkpointer.
+ * @param id the session id.
+ * @param id_len its length.
+ * @param errptr see "Errors" above.
+ * @return as walkv_session_complete().
+ */
+walkv_code_t walkv_checkpointer_complete(walkv_checkpointer_t* checkpointer, const char* id, size_t id_len,
+                                         char** errptr) WALKV_NOEXCEPT;
+
+/**
+ * Flushes the session, then marks it failed with `reason`.
+ * @param checkpointer the checkpointer.
+ * @param id the session id.
+ * @param id_len its length.
+ * @param reason free text (may be NULL when reason_len is 0).
+ * @param reason_len its length.
+ * @param errptr see "Errors" above.
+ * @return as walkv_session_fail().
+ */
+walkv_code_t walkv_checkpointer_fail(walkv_checkpointer_t* checkpointer, const char* id, size_t id_len,
+                                     const char* reason, size_t reason_len, char** errptr) WALKV_NOEXCEPT;
+
+/** @param checkpointer a checkpointer, or NULL.
+ *  @return the number of sessions with unsaved state (0 for NULL). */
+size_t walkv_checkpointer_dirty_count(const walkv_checkpointer_t* checkpointer) WALKV_NOEXCEPT;
+
+/**
+ * Reads the checkpointer's counters.
+ * @param checkpointer the checkpointer.
+ * @param[out] stats receives the counters.
+ * @return ::WALKV_OK; ::WALKV_INVALID_ARGUMENT (NULL argument).
+ */
+walkv_code_t walkv_checkpointer_stats(const walkv_checkpointer_t* checkpointer,
+                                      walkv_checkpointer_stats_t* stats) WALKV_NOEXCEPT;
+
+/**
+ * Takes the errors background ticks met since the last call (at most 64
+ * kept), each as "<code name>: <message>".
+ * @param checkpointer the checkpointer.
+ * @param[out] errors receives them (free with walkv_strlist_destroy()).
+ * @param errptr see "Errors" above.
+ * @return ::WALKV_OK; ::WALKV_INVALID_ARGUMENT (NULL argument).
+ */
+walkv_code_t walkv_checkpointer_take_errors(walkv_checkpointer_t* checkpointer, walkv_strlist_t** errors,
+                                            char** errptr) WALKV_NOEXCEPT;
+
+/**
+ * Stops the background tick, writes everything unsaved, and frees the
+ * handle (also when the final flush fails). Must not race with other calls on
+ * `checkpointer`.
+ * @param checkpointer the checkpointer, or NULL (a no-op).
+ * @param errptr see "Errors" above.
+ * @return ::WALKV_OK; the first error of the final flush.
+ */
+walkv_code_t walkv_checkpointer_close(walkv_checkpointer_t* checkpointer, char** errptr) WALKV_NOEXCEPT;
+
+/** @} */
+
 #ifdef __cplusplus
 }  /* extern "C" */
 #endif

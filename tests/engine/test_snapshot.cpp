@@ -16,7 +16,7 @@
 
 #include "memtable/memtable.hpp"
 #include "snapshot/snapshot.hpp"
-#include "temp_dir.hpp"
+#include "../support/temp_dir.hpp"
 
 using walkv::Code;
 using walkv::MemTable;

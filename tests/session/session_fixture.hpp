@@ -11,28 +11,9 @@
 #include <walkv/session.hpp>
 #include <walkv/store.hpp>
 
+#include "../support/temp_dir.hpp"
+
 namespace walkv::test {
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = "/tmp/walkv-session-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string store_dir() const { return path_ + "/store"; }
-
- private:
-  std::string path_;
-};
 
 inline Options small_store_options() {
   return Options{.segment_size = 1u << 20, .compaction_trigger = 0, .initial_map_size = 16u << 20};
@@ -45,7 +26,7 @@ class SessionFixture {
   ~SessionFixture() { close(); }
 
   void open() {
-    auto opened = Store::open(dir_.store_dir(), small_store_options());
+    auto opened = Store::open(dir_.sub("store"), small_store_options());
     if (!opened) throw std::runtime_error("Store::open: " + opened.error().to_string());
     store_ = std::move(*opened);
     auto sessions = SessionStore::open(*store_, options_);

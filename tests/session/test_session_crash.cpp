@@ -131,14 +131,14 @@ BOOST_AUTO_TEST_CASE(index_and_records_agree_after_sigkill) {
   std::size_t max_entries = 0;
   constexpr int kRounds = 8;
   for (int round = 0; round < kRounds; ++round) {
-    Child child = spawn(child_program, dir.store_dir(), random());
+    Child child = spawn(child_program, dir.sub("store"), random());
     int acks = 20 + static_cast<int>(random() % 180);
     bool alive = wait_for_acks(child, acks);
     int status = kill_and_reap(child);
     BOOST_REQUIRE_MESSAGE(alive, "child ended early, status " << status);
     BOOST_TEST((WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL));
 
-    auto store = Store::open(dir.store_dir(), small_store_options());
+    auto store = Store::open(dir.sub("store"), small_store_options());
     if (!store) BOOST_FAIL("reopen after SIGKILL: " << store.error().to_string());
     Agreement agreement = check_agreement(**store);
     max_records = std::max(max_records, agreement.records);

@@ -171,7 +171,7 @@ BOOST_AUTO_TEST_CASE(tampering_is_detected) {
 
 BOOST_AUTO_TEST_CASE(key_ids_are_checked) {
   TempDir dir;
-  auto store = Store::open(dir.store_dir(), small_store_options());
+  auto store = Store::open(dir.sub("store"), small_store_options());
   BOOST_REQUIRE(store.has_value());
   BOOST_TEST((SessionStore::open(**store, encrypted_with(key("", 1))).error().code() == Code::invalid_argument));
   BOOST_TEST((SessionStore::open(**store, encrypted_with(key(std::string(65, 'k'), 1))).error().code() ==

@@ -248,7 +248,7 @@ BOOST_AUTO_TEST_CASE(dry_run_by_default_then_yes_then_idempotent) {
   LegacyFiles files(legacy.path());
   auto before = snapshot(legacy.path());
   TempDir target;
-  std::string store = target.store_dir();
+  std::string store = target.sub("store");
 
   auto dry = run_process(tool, {"--store", store, files.json, files.dir});
   BOOST_TEST(dry.exit_code == 1, dry.err);  // problems found
@@ -292,17 +292,17 @@ BOOST_AUTO_TEST_CASE(clean_sources_exit_zero_and_usage_errors_two) {
   std::string json = legacy.path() + "/sessions.json";
   write_file(json, R"({"k1": {"a": 1}, "k2": {"b": 2}})");
   TempDir target;
-  auto done = run_process(tool, {"--store", target.store_dir(), "--yes", json});
+  auto done = run_process(tool, {"--store", target.sub("store"), "--yes", json});
   BOOST_TEST(done.exit_code == 0, done.out + done.err);
   BOOST_TEST(done.out.find("imported 2 sessions") != std::string::npos);
   BOOST_TEST(run_process(tool, {"--help"}).exit_code == 0);
   BOOST_TEST(run_process(tool, {"--version"}).out.find(required_env("WALKV_VERSION")) != std::string::npos);
   BOOST_TEST(run_process(tool, {json}).exit_code == 2);                                      // no --store
-  BOOST_TEST(run_process(tool, {"--store", target.store_dir(), "--yes", "--dry-run", json}).exit_code == 2);
-  auto missing = run_process(tool, {"--store", target.store_dir(), "--yes", legacy.path() + "/nope"});
+  BOOST_TEST(run_process(tool, {"--store", target.sub("store"), "--yes", "--dry-run", json}).exit_code == 2);
+  auto missing = run_process(tool, {"--store", target.sub("store"), "--yes", legacy.path() + "/nope"});
   BOOST_TEST(missing.exit_code == 2);
   BOOST_TEST(missing.err.find("nope") != std::string::npos, missing.err);
-  auto bad_version = run_process(tool, {"--store", target.store_dir(), "--yes", "--app-version", "new", json});
+  auto bad_version = run_process(tool, {"--store", target.sub("store"), "--yes", "--app-version", "new", json});
   BOOST_TEST(bad_version.exit_code == 2);
 }
 

@@ -146,7 +146,7 @@ BOOST_AUTO_TEST_CASE(read_only_view_lists_sessions_of_a_live_store) {
   f.reopen();
   BOOST_REQUIRE(f.sessions().resume("open-a").has_value());
 
-  auto view = Store::open_read_only(f.dir().store_dir(), small_store_options());
+  auto view = Store::open_read_only(f.dir().sub("store"), small_store_options());
   BOOST_REQUIRE(view.has_value());
   auto& ro = **view;
 

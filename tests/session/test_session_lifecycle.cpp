@@ -236,7 +236,7 @@ BOOST_AUTO_TEST_CASE(create_discards_checkpoints_without_a_record) {
 
 BOOST_AUTO_TEST_CASE(zero_keep_checkpoints_is_refused) {
   TempDir dir;
-  auto store = Store::open(dir.store_dir(), small_store_options());
+  auto store = Store::open(dir.sub("store"), small_store_options());
   BOOST_REQUIRE(store.has_value());
   auto sessions = SessionStore::open(**store, SessionOptions{.keep_checkpoints = 0});
   BOOST_REQUIRE(!sessions.has_value());

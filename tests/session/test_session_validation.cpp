@@ -46,7 +46,7 @@ BOOST_AUTO_TEST_CASE(app_version_defaults_from_the_options) {
 
 BOOST_AUTO_TEST_CASE(options_are_checked) {
   TempDir dir;
-  auto store = Store::open(dir.store_dir(), small_store_options());
+  auto store = Store::open(dir.sub("store"), small_store_options());
   BOOST_REQUIRE(store.has_value());
   auto bad = SessionStore::open(**store, SessionOptions{.app_version = "one point two"});
   BOOST_REQUIRE(!bad.has_value());

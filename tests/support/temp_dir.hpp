@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 
 namespace walkv::test {
@@ -23,7 +24,14 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
 
   const std::string& path() const { return path_; }
+  // The path of `name` inside the directory (nothing is created).
   std::string sub(const std::string& name) const { return path_ + "/" + name; }
+  // Creates the subdirectory `name` and returns its path.
+  std::string subdir(const std::string& name) const {
+    std::string p = sub(name);
+    std::filesystem::create_directory(p);
+    return p;
+  }
 
  private:
   std::string path_;

@@ -1,0 +1,259 @@
+/* walkv C API test, plain C11: checkpoint lists, namespaced session ids with
+ * exact prefix drops, and the checkpointer (include/walkv/c.h sections
+ * "Checkpoint lists", "Session ids", "Checkpointer"), against real stores. */
+#define _XOPEN_SOURCE 700
+
+#include <walkv/c.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "c_check.h"
+
+static walkv_store_t* open_store(const char* name) {
+  char dir[4200];
+  path_in(dir, sizeof dir, name);
+  walkv_options_t* options = walkv_options_create();
+  CHECK(options != NULL);
+  walkv_options_set_create_if_missing(options, 1);
+  walkv_store_t* store = NULL;
+  CHECK_OK(walkv_open(dir, options, &store, E));
+  walkv_options_destroy(options);
+  return store;
+}
+
+static walkv_sessions_t* open_sessions(walkv_store_t* store, uint32_t keep) {
+  walkv_sessionoptions_t* options = walkv_sessionoptions_create();
+  CHECK(options != NULL);
+  walkv_sessionoptions_set_keep_checkpoints(options, keep);
+  CHECK_OK(walkv_sessionoptions_set_app_version(options, S("1.2.0")));
+  walkv_sessions_t* sessions = NULL;
+  CHECK_OK(walkv_sessions_open(store, options, &sessions, E));
+  walkv_sessionoptions_destroy(options);
+  return sessions;
+}
+
+/* ---- checkpoint lists --------------------------------------------------------- */
+
+static void test_list_checkpoints(void) {
+  walkv_store_t* store = open_store("list");
+  walkv_sessions_t* sessions = open_sessions(store, 3);
+  CHECK_OK(walkv_session_create(sessions, S("chat-1"), S("a chat"), E));
+  for (uint32_t step = 1; step <= 5; ++step) {
+    char state[16];
+    int n = snprintf(state, sizeof state, "state-%u", step);
+    uint64_t number = 0;
+    CHECK_OK(walkv_session_checkpoint(sessions, S("chat-1"), state, (size_t)n, step, 5, S("step"), NULL, 0, &number,
+                                      E));
+    CHECK(number == step);
+  }
+
+  walkv_checkpoint_summary_list_t* list = NULL;
+  CHECK_OK(walkv_session_list_checkpoints(sessions, S("chat-1"), &list, E));
+  /* keep-last-3: checkpoints 5, 4, 3, newest first. */
+  CHECK(walkv_checkpoint_summary_list_count(list) == 3);
+  for (size_t i = 0; i < 3; ++i) {
+    walkv_checkpoint_summary_t entry;
+    CHECK_OK(walkv_checkpoint_summary_list_at(list, i, &entry));
+    CHECK(entry.number == 5 - i);
+    CHECK(entry.step == 5 - i);
+    CHECK(entry.total_steps == 5);
+    CHECK(entry.state_size == strlen("state-5"));
+    CHECK(entry.valid == 1);
+    CHECK(entry.time_ns > 0);
+    CHECK(bytes_equal(entry.app_version, entry.app_version_len, S("1.2.0")));
+    CHECK(bytes_equal(entry.description, entry.description_len, S("step")));
+    CHECK(entry.key_id_len == 0);
+  }
+  walkv_checkpoint_summary_t beyond;
+  CHECK(walkv_checkpoint_summary_list_at(list, 3, &beyond) == WALKV_INVALID_ARGUMENT);
+  CHECK(walkv_checkpoint_summary_list_at(list, 0, NULL) == WALKV_INVALID_ARGUMENT);
+  walkv_checkpoint_summary_list_destroy(list);
+
+  list = NULL;
+  CHECK_OK(walkv_session_list_checkpoints(sessions, S("no-such-session"), &list, E));
+  CHECK(walkv_checkpoint_summary_list_count(list) == 0);
+  walkv_checkpoint_summary_list_destroy(list);
+  EXPECT_ERROR(walkv_session_list_checkpoints(sessions, S("chat-1"), NULL, EE), WALKV_INVALID_ARGUMENT, "list");
+
+  walkv_sessions_close(sessions);
+  CHECK_OK(walkv_close(store, E));
+}
+
+/* ---- session ids ----------------------------------------------------------------- */
+
+static void test_session_ids(void) {
+  const char* parts[] = {"agent", "repo/x", "1"};
+  size_t lens[] = {5, 6, 1};
+  char* id = NULL;
+  size_t id_len = 0;
+  CHECK_OK(walkv_session_id_make(parts, lens, 3, &id, &id_len, E));
+  /* '/' inside a part is escaped, so it only ever separates parts. */
+  CHECK(bytes_equal(id, id_len, S("agent/repo%2Fx/1")));
+  CHECK(id[id_len] == '\0');
+
+  walkv_strlist_t* split = NULL;
+  CHECK_OK(walkv_session_id_split(id, id_len, &split, E));
+  CHECK(walkv_strlist_count(split) == 3);
+  size_t len = 0;
+  const char* part = walkv_strlist_at(split, 1, &len);
+  CHECK(bytes_equal(part, len, S("repo/x")));
+  walkv_strlist_destroy(split);
+  walkv_free(id);
+
+  char* prefix = NULL;
+  size_t prefix_len = 0;
+  CHECK_OK(walkv_session_id_prefix(parts, lens, 2, &prefix, &prefix_len, E));
+  CHECK(bytes_equal(prefix, prefix_len, S("agent/repo%2Fx/")));
+  walkv_free(prefix);
+
+  EXPECT_ERROR(walkv_session_id_make(parts, lens, 0, &id, NULL, EE), WALKV_INVALID_ARGUMENT, "at least one part");
+  CHECK(id == NULL);
+  EXPECT_ERROR(walkv_session_id_make(NULL, lens, 2, &id, NULL, EE), WALKV_INVALID_ARGUMENT, "parts");
+  EXPECT_ERROR(walkv_session_id_split(S("bad%zz"), &split, EE), WALKV_INVALID_ARGUMENT, NULL);
+  CHECK(split == NULL);
+}
+
+static void create_under(walkv_sessions_t* sessions, const char* issue) {
+  const char* parts[] = {"agent", "repo", issue};
+  size_t lens[] = {5, 4, strlen(issue)};
+  char* id = NULL;
+  size_t id_len = 0;
+  CHECK_OK(walkv_session_id_make(parts, lens, 3, &id, &id_len, E));
+  CHECK_OK(walkv_session_create(sessions, id, id_len, NULL, 0, E));
+  walkv_free(id);
+}
+
+static void test_drop_under(void) {
+  walkv_store_t* store = open_store("drop");
+  walkv_sessions_t* sessions = open_sessions(store, 2);
+  create_under(sessions, "1");
+  create_under(sessions, "10");
+  create_under(sessions, "2");
+
+  const char* parts[] = {"agent", "repo", "1"};
+  size_t lens[] = {5, 4, 1};
+  walkv_strlist_t* dropped = NULL;
+  CHECK_OK(walkv_sessions_drop_under(sessions, parts, lens, 3, &dropped, E));
+  /* Dropping issue 1 never drops issue 10. */
+  CHECK(walkv_strlist_count(dropped) == 1);
+  size_t len = 0;
+  const char* first = walkv_strlist_at(dropped, 0, &len);
+  CHECK(bytes_equal(first, len, S("agent/repo/1")));
+  walkv_strlist_destroy(dropped);
+
+  walkv_session_list_t* left = NULL;
+  CHECK_OK(walkv_sessions_list(sessions, NULL, 0, &left, E));
+  CHECK(walkv_session_list_count(left) == 2);
+  const char* id0 = walkv_session_info_id(walkv_session_list_at(left, 0), &len);
+  CHECK(bytes_equal(id0, len, S("agent/repo/10")));
+  const char* id1 = walkv_session_info_id(walkv_session_list_at(left, 1), &len);
+  CHECK(bytes_equal(id1, len, S("agent/repo/2")));
+  walkv_session_list_destroy(left);
+
+  EXPECT_ERROR(walkv_sessions_drop_under(sessions, parts, lens, 0, NULL, EE), WALKV_INVALID_ARGUMENT,
+               "at least one part");
+  walkv_sessions_close(sessions);
+  CHECK_OK(walkv_close(store, E));
+}
+
+/* ---- checkpointer ------------------------------------------------------------------ */
+
+static uint64_t latest_number(walkv_sessions_t* sessions, const char* id, size_t id_len) {
+  walkv_session_info_t* info = NULL;
+  CHECK_OK(walkv_session_info(sessions, id, id_len, &info, E));
+  CHECK(info != NULL);
+  uint64_t number = walkv_session_info_latest_checkpoint(info);
+  walkv_session_info_destroy(info);
+  return number;
+}
+
+static void test_checkpointer(void) {
+  walkv_store_t* store = open_store("checkpointer");
+  walkv_sessions_t* sessions = open_sessions(store, 5);
+  CHECK_OK(walkv_session_create(sessions, S("chat-7"), NULL, 0, E));
+
+  walkv_checkpointer_t* checkpointer = NULL;
+  /* Every 3 messages; a flush interval of an hour, so no tick writes here. */
+  CHECK_OK(walkv_checkpointer_start(sessions, 3, 3600ull * 1000000000ull, &checkpointer, E));
+  int written = -1;
+  CHECK_OK(walkv_checkpointer_message(checkpointer, S("chat-7"), S("m1"), 1, 0, NULL, 0, &written, E));
+  CHECK(written == 0);
+  CHECK_OK(walkv_checkpointer_message(checkpointer, S("chat-7"), S("m2"), 2, 0, NULL, 0, &written, E));
+  CHECK(written == 0);
+  CHECK(walkv_checkpointer_dirty_count(checkpointer) == 1);
+  CHECK(latest_number(sessions, S("chat-7")) == 0);
+  CHECK_OK(walkv_checkpointer_message(checkpointer, S("chat-7"), S("m3"), 3, 0, S("third"), &written, E));
+  CHECK(written == 1);
+  CHECK(walkv_checkpointer_dirty_count(checkpointer) == 0);
+  CHECK(latest_number(sessions, S("chat-7")) == 1);
+
+  CHECK_OK(walkv_checkpointer_identify(checkpointer, S("chat-7"), S("alias"), S("ada"), E));
+  walkv_strlist_t* found = NULL;
+  CHECK_OK(walkv_sessions_find(sessions, S("alias"), S("ada"), &found, E));
+  CHECK(walkv_strlist_count(found) == 1);
+  walkv_strlist_destroy(found);
+
+  CHECK_OK(walkv_checkpointer_message(checkpointer, S("chat-7"), S("m4"), 4, 0, NULL, 0, NULL, E));
+  CHECK_OK(walkv_checkpointer_flush(checkpointer, S("chat-7"), E));
+  CHECK(latest_number(sessions, S("chat-7")) == 2);
+  CHECK_OK(walkv_checkpointer_flush_all(checkpointer, E)); /* nothing dirty: writes nothing */
+  CHECK(latest_number(sessions, S("chat-7")) == 2);
+
+  walkv_checkpointer_stats_t stats;
+  CHECK_OK(walkv_checkpointer_stats(checkpointer, &stats));
+  CHECK(stats.messages == 4);
+  CHECK(stats.checkpoints == 2);
+  CHECK(stats.by_count == 1);
+  CHECK(stats.by_request == 1);
+  CHECK(stats.identity_writes == 1);
+  CHECK(stats.failed == 0);
+
+  /* A message for an unknown session is kept until it is written; the write
+   * then fails and names the session. */
+  CHECK_OK(walkv_checkpointer_message(checkpointer, S("ghost"), S("x"), 1, 0, NULL, 0, NULL, E));
+  EXPECT_ERROR(walkv_checkpointer_flush(checkpointer, S("ghost"), EE), WALKV_INVALID_ARGUMENT, "ghost");
+  walkv_strlist_t* errors = NULL;
+  CHECK_OK(walkv_checkpointer_take_errors(checkpointer, &errors, E));
+  CHECK(walkv_strlist_count(errors) == 0); /* only background ticks report here */
+  walkv_strlist_destroy(errors);
+
+  /* Unsaved state, then the sessions handle closed first: the checkpointer
+   * keeps the session store alive, and the store refuses to close until the
+   * checkpointer is closed too. */
+  CHECK_OK(walkv_checkpointer_message(checkpointer, S("chat-7"), S("m5"), 5, 0, S("fifth"), NULL, E));
+  walkv_sessions_close(sessions);
+  EXPECT_ERROR(walkv_close(store, EE), WALKV_INVALID_ARGUMENT, "walkv_sessions_close");
+  CHECK_OK(walkv_checkpointer_close(checkpointer, E)); /* flushes m5 */
+  CHECK_OK(walkv_close(store, E));
+
+  store = open_store("checkpointer");
+  sessions = open_sessions(store, 5);
+  walkv_checkpoint_t* latest = NULL;
+  CHECK_OK(walkv_session_latest_checkpoint(sessions, S("chat-7"), &latest, NULL, E));
+  CHECK(latest != NULL);
+  CHECK(walkv_checkpoint_number(latest) == 3);
+  size_t len = 0;
+  const char* state = walkv_checkpoint_state(latest, &len);
+  CHECK(bytes_equal(state, len, S("m5")));
+  const char* description = walkv_checkpoint_description(latest, &len);
+  CHECK(bytes_equal(description, len, S("fifth")));
+  walkv_checkpoint_destroy(latest);
+
+  CHECK(walkv_checkpointer_close(NULL, NULL) == WALKV_OK);
+  EXPECT_ERROR(walkv_checkpointer_start(sessions, 0, 0, NULL, EE), WALKV_INVALID_ARGUMENT, "checkpointer");
+  walkv_sessions_close(sessions);
+  CHECK_OK(walkv_close(store, E));
+}
+
+int main(void) {
+  make_base_dir("walkv-capi-more");
+  test_list_checkpoints();
+  test_session_ids();
+  test_drop_under();
+  test_checkpointer();
+  remove_base_dir();
+  printf("walkv C API (checkpoint lists, ids, checkpointer): all checks passed\n");
+  return 0;
+}
