@@ -1,5 +1,6 @@
-// walkv-compact — how the store's sizes before and after compaction are shown:
-// text lines, or one JSON object with "before" and "after" (null on --dry-run).
+// walkv-compact — how the results are shown: text lines, or (--json) one
+// JSON object per line with a "type": "plan" (--dry-run), "compaction",
+// "copy", "stats".
 #pragma once
 
 #include <optional>
@@ -8,10 +9,24 @@
 
 #include <walkv/check.hpp>
 
+#include "compact_args.hpp"
+
 namespace walkv::tools {
 
-void print_sizes_text(std::ostream& out, const std::string& label, const StoreSizes& sizes);
-void print_compaction_json(std::ostream& out, const std::string& dir, const StoreSizes& before,
-                           const std::optional<StoreSizes>& after);
+class CompactReport {
+ public:
+  CompactReport(std::ostream& out, bool json) : out_(out), json_(json) {}
+
+  // --dry-run: what would be done.
+  void plan(const CompactArgs& args, const StoreStatistics& stats);
+  // The fold: sizes before and after.
+  void compaction(const std::string& dir, const StoreSizes& before, const StoreSizes& after);
+  void copy(const std::string& out_dir, const CompactCopy& copy);
+  void stats(const std::string& dir, const StoreStatistics& stats);
+
+ private:
+  std::ostream& out_;
+  bool json_;
+};
 
 }  // namespace walkv::tools

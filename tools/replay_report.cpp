@@ -113,6 +113,64 @@ void ReplayReport::repair(const RecoveryReport& r, RecoveryMode mode) {
   for (const Corruption& damage : r.corruptions) damage_text(damage);
 }
 
+void ReplayReport::repair_plan(const RecoveryReport& r, RecoveryMode mode, std::uint64_t holder_pid) {
+  if (format_ == OutputFormat::json_lines) {
+    json line = report_fields(r);
+    line["type"] = "repair_plan";
+    line["mode"] = recovery_mode_name(mode);
+    line["holder_pid"] = holder_pid;
+    emit(out_, line);
+    for (const Corruption& damage : r.corruptions) damage_json(damage);
+    return;
+  }
+  out_ << "repair (" << recovery_mode_name(mode) << ", dry run): would cut " << r.bytes_truncated
+       << " byte(s) and keep " << r.frames << " frame(s) up to sequence " << r.last_sequence << '\n';
+  for (const Corruption& damage : r.corruptions) damage_text(damage);
+  if (holder_pid != 0)
+    out_ << "  store in use by pid " << holder_pid << ": --yes would be refused until it closes the store\n";
+  else if (r.bytes_truncated != 0 || !r.corruptions.empty())
+    out_ << "  run again with --yes to change the files (damaged segments are first copied to "
+            "wal/<segment>.broken)\n";
+  else
+    out_ << "  nothing to repair\n";
+}
+
+void ReplayReport::all_sessions(const std::vector<SessionInfo>& sessions) {
+  if (format_ == OutputFormat::text) out_ << "sessions: " << sessions.size() << '\n';
+  for (const SessionInfo& info : sessions) {
+    if (format_ == OutputFormat::json_lines) {
+      info_json(info);
+    } else {
+      info_text(info);
+    }
+  }
+}
+
+void ReplayReport::info_text(const SessionInfo& info) {
+  out_ << "  " << printable(info.id) << "  " << session_status_name(info.status) << "  ";
+  if (info.latest_checkpoint != 0) {
+    out_ << "latest checkpoint #" << info.latest_checkpoint;
+  } else {
+    out_ << "no checkpoint";
+  }
+  out_ << "  step " << step_text(info) << "  epoch " << info.owner_epoch << "  \"" << printable(info.description)
+       << "\"\n";
+}
+
+void ReplayReport::info_json(const SessionInfo& info) {
+  emit(out_, json{{"type", "session_info"},
+                  {"id", info.id},
+                  {"status", session_status_name(info.status)},
+                  {"owner_epoch", info.owner_epoch},
+                  {"created_ns", info.created_ns},
+                  {"updated_ns", info.updated_ns},
+                  {"step", info.step},
+                  {"total_steps", info.total_steps},
+                  {"description", info.description},
+                  {"latest_checkpoint", info.latest_checkpoint == 0 ? json(nullptr) : json(info.latest_checkpoint)},
+                  {"reason", info.reason}});
+}
+
 void ReplayReport::sessions(const std::vector<InterruptedSession>& sessions, const std::string& view) {
   if (format_ == OutputFormat::text) {
     out_ << "interrupted sessions: " << sessions.size();

@@ -1,8 +1,10 @@
-// walkv-replay — how the verification, the repair and the interrupted sessions
-// are shown: human-readable text, or JSON Lines (one object per line, each
-// with a "type" field: "check", "damage", "repair", "session", "verdict").
+// walkv-replay — how the verification, the repair and the sessions are
+// shown: human-readable text, or JSON Lines (one object per line, each with a
+// "type" field: "check", "damage", "repair_plan", "repair", "session",
+// "session_info", "verdict").
 #pragma once
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -27,9 +29,14 @@ class ReplayReport {
   // `phase` is "verify" for the first check, "after repair" for the re-check.
   void check(const std::string& dir, const std::string& phase, const LogCheck& check);
   void repair(const RecoveryReport& report, RecoveryMode mode);
+  // What repair would do (dry run); `holder_pid` non-zero when a process
+  // holds the store (so --yes would be refused).
+  void repair_plan(const RecoveryReport& report, RecoveryMode mode, std::uint64_t holder_pid);
   // `view` says which log the sessions were read from (e.g. "the log up to
   // the first damage" when the log is corrupt).
   void sessions(const std::vector<InterruptedSession>& sessions, const std::string& view);
+  // Every session, with its status and latest checkpoint number.
+  void all_sessions(const std::vector<SessionInfo>& sessions);
   void verdict(LogVerdict verdict, int exit_code);
 
  private:
@@ -39,6 +46,8 @@ class ReplayReport {
   void damage_json(const Corruption& damage);
   void session_text(const InterruptedSession& session);
   void session_json(const InterruptedSession& session);
+  void info_text(const SessionInfo& info);
+  void info_json(const SessionInfo& info);
 
   std::ostream& out_;
   OutputFormat format_;

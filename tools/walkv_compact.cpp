@@ -1,13 +1,12 @@
-// walkv-compact DIR [--segment-size BYTES] [--dry-run] [--json]
+// walkv-compact DIR [--segment-size B] [--copy-compact OUT [--swap]] [--stats]
+//               [--dry-run] [--json]
 //
 // Folds the store's log into its LMDB snapshot and deletes the segments that
-// made obsolete, printing the sizes before and after. Takes the store's lock:
-// a store held by a running process is refused (exit 2, naming its pid).
-// Exit: 0 done, 1 the log is corrupt (open refused it), 2 usage, not a store,
-// locked or I/O error.
-#include <cstdint>
+// made obsolete; optionally writes a compacted copy of the snapshot and swaps
+// it in. --stats and --dry-run change nothing and take no lock. Everything
+// else takes the store's lock: a store held by a running process is refused
+// (exit 2, naming its pid). See docs/tools.md and walkv-compact(1).
 #include <iostream>
-#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -15,38 +14,53 @@
 #include <walkv/check.hpp>
 #include <walkv/store.hpp>
 
+#include "compact_args.hpp"
 #include "compact_report.hpp"
 #include "exit_code.hpp"
 #include "printable.hpp"
+#include "progress.hpp"
 
 namespace {
 
 using namespace walkv;
 using namespace walkv::tools;
 
-constexpr const char* kTool = "walkv-compact";
+constexpr const char* kFooter = R"(Examples:
+  walkv-compact /var/lib/gw/store --stats                  LMDB and log statistics (read-only)
+  walkv-compact /var/lib/gw/store --dry-run                what would be done
+  walkv-compact /var/lib/gw/store                          fold the log into the snapshot
+  walkv-compact /var/lib/gw/store --copy-compact /var/lib/gw/compact --swap
+                                                           also shrink data.mdb (the old one stays in OUT)
 
-struct CompactArgs {
-  std::string dir;
-  std::uint64_t segment_size = Options{}.segment_size;
-  bool dry_run = false;
-  bool json = false;
-};
+Exit status:
+  0  done (or, with --stats / --dry-run, the store could be read)
+  1  the log is corrupt: open refused it (see walkv-replay repair)
+  2  usage error, not a walkv store, store locked by another process (the message names its pid), I/O error)";
 
 // Returns -1 when parsing succeeded, else the exit code (0 after --help/--version).
 int parse_args(int argc, char** argv, CompactArgs& args) {
   CLI::App app{
-      "Compacts a walkv store: folds its write-ahead log into the LMDB snapshot and deletes the "
-      "segments that made obsolete. Prints the sizes before and after.\n"
-      "Exit status: 0 done, 1 corrupt log, 2 usage error, not a store, locked or I/O error."};
+      "Compacts a walkv store: folds its write-ahead log into the LMDB snapshot and deletes the segments that "
+      "made obsolete; optionally writes a compacted copy of the snapshot (free pages dropped) and swaps it in.",
+      kCompactTool};
+  app.footer(kFooter);
   app.set_version_flag("--version", WALKV_VERSION);
   app.add_option("DIR", args.dir, "store directory")->required();
   app.add_option("--segment-size", args.segment_size,
-                 "size of the new preallocated WAL segment in bytes (the store's own setting; "
+                 "size of the new preallocated WAL segment in bytes (the store's Options::segment_size; "
                  "default 64 MiB, minimum 64 KiB)")
       ->check(CLI::Range(std::uint64_t{64} << 10, std::uint64_t{1} << 40));
-  app.add_flag("--dry-run", args.dry_run, "only print the current sizes");
-  app.add_flag("--json", args.json, "print one JSON object");
+  auto* copy = app.add_option("--copy-compact", args.copy_to,
+                              "after folding, write a compacted copy of the LMDB snapshot to OUT/data.mdb "
+                              "(OUT is created; it must not hold a data.mdb)")
+                   ->option_text("OUT");
+  app.add_flag("--swap", args.swap,
+               "exchange the compacted copy with snapshot/data.mdb atomically (OUT must be on the store's file "
+               "system; the old snapshot is left as OUT/data.mdb)")
+      ->needs(copy);
+  app.add_flag("--stats", args.stats, "only print LMDB and log statistics (read-only, no lock)")->excludes(copy);
+  app.add_flag("--dry-run", args.dry_run, "only say what would be done (read-only, no lock)");
+  app.add_flag("--json", args.json, "JSON Lines: one object per line with a \"type\" field");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -55,9 +69,17 @@ int parse_args(int argc, char** argv, CompactArgs& args) {
   return -1;
 }
 
-Status compact_store(const CompactArgs& args) {
+int refuse_locked(const CompactArgs& args, std::uint64_t pid) {
+  std::cerr << kCompactTool << ": store " << printable(args.dir) << " is in use by pid " << pid
+            << "; walkv-compact needs the store's lock: stop that process (or compact from it with "
+               "Store::compact) and try again\n";
+  return exit_error;
+}
+
+Status fold_log(const CompactArgs& args) {
   Options options;
   options.create_if_missing = false;
+  options.compaction_trigger = 0;
   options.segment_size = args.segment_size;
   auto store = Store::open(args.dir, options);
   if (!store) return store.error();
@@ -66,28 +88,41 @@ Status compact_store(const CompactArgs& args) {
   return compacted.ok() ? closed : compacted;
 }
 
+int compact(const CompactArgs& args, CompactReport& report) {
+  Progress progress(kCompactTool, printable(args.dir));
+  auto before = store_sizes(args.dir);
+  if (!before) return report_failure(kCompactTool, "cannot measure " + args.dir, before.error());
+  progress.step("folding the log into the snapshot");
+  if (Status s = fold_log(args); !s.ok()) return report_failure(kCompactTool, "cannot compact " + args.dir, s);
+  auto after = store_sizes(args.dir);
+  if (!after) return report_failure(kCompactTool, "cannot measure " + args.dir, after.error());
+  report.compaction(args.dir, *before, *after);
+  if (args.copy_to.empty()) return exit_ok;
+  progress.step(args.swap ? "copying and swapping the snapshot" : "copying the snapshot");
+  auto copy = copy_compact_snapshot(args.dir, args.copy_to, args.swap);
+  if (!copy) return report_failure(kCompactTool, "cannot copy the snapshot to " + args.copy_to, copy.error());
+  report.copy(args.copy_to, *copy);
+  return exit_ok;
+}
+
 int run(const CompactArgs& args) {
   if (!is_store(args.dir)) {
-    std::cerr << kTool << ": " << printable(args.dir) << " is not a walkv store (no snapshot/ and wal/)\n";
+    std::cerr << kCompactTool << ": " << printable(args.dir) << " is not a walkv store (no snapshot/ and wal/)\n";
     return exit_error;
   }
-  auto before = store_sizes(args.dir);
-  if (!before) return report_failure(kTool, "cannot measure " + args.dir, before.error());
-  std::optional<StoreSizes> after;
-  if (!args.dry_run) {
-    Status compacted = compact_store(args);
-    if (!compacted.ok()) return report_failure(kTool, "cannot compact " + args.dir, compacted);
-    auto measured = store_sizes(args.dir);
-    if (!measured) return report_failure(kTool, "cannot measure " + args.dir, measured.error());
-    after = *measured;
+  CompactReport report(std::cout, args.json);
+  auto stats = store_statistics(args.dir);
+  if (!stats) return report_failure(kCompactTool, "cannot read " + args.dir, stats.error());
+  if (args.stats) {
+    report.stats(args.dir, *stats);
+    return exit_ok;
   }
-  if (args.json) {
-    print_compaction_json(std::cout, args.dir, *before, after);
-  } else {
-    print_sizes_text(std::cout, "before", *before);
-    if (after) print_sizes_text(std::cout, "after", *after);
+  if (args.dry_run) {
+    report.plan(args, *stats);
+    return exit_ok;
   }
-  return exit_ok;
+  if (stats->locked) return refuse_locked(args, stats->holder_pid);
+  return compact(args, report);
 }
 
 }  // namespace
@@ -99,7 +134,7 @@ int main(int argc, char** argv) {
   try {
     return run(args);
   } catch (const std::exception& e) {
-    std::cerr << kTool << ": " << e.what() << '\n';
+    std::cerr << kCompactTool << ": " << e.what() << '\n';
     return exit_error;
   }
 }

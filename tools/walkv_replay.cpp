@@ -1,42 +1,24 @@
-// walkv-replay DIR [--repair [--mode M]] [--json]
+// walkv-replay [verify] DIR | dump DIR | sessions DIR | repair DIR — inspects
+// (and, with repair --yes, repairs) a walkv store's write-ahead log. See
+// docs/tools.md and walkv-replay(1).
 //
-// Verifies every frame of every segment of a walkv store without changing
-// anything, prints what open's recovery would do and the sessions a restart
-// would find interrupted. With --repair, applies the recovery to the log on
-// disk (damaged segments are first copied to wal/<segment>.broken).
-// Works on a store that a running process holds (takes no lock unless --repair).
-// Exit: 0 clean or only a torn tail, 1 corruption, 2 usage, not a store, I/O error.
-#include <unistd.h>
-
-#include <cstdint>
+// Everything but `repair --yes` is read-only and takes no lock, so it works
+// on a store that a running process holds, on a point-in-time view.
+// Exit: 0 clean (or only a torn tail), 1 damage found, 2 usage error, not a
+// store, store locked (repair --yes), I/O error.
 #include <iostream>
-#include <limits>
 #include <map>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
-#include <walkv/check.hpp>
-#include <walkv/session.hpp>
-#include <walkv/store.hpp>
-
 #include "exit_code.hpp"
-#include "printable.hpp"
-#include "replay_report.hpp"
+#include "replay_args.hpp"
 
 namespace {
 
 using namespace walkv;
 using namespace walkv::tools;
-
-constexpr const char* kTool = "walkv-replay";
-
-struct ReplayArgs {
-  std::string dir;
-  bool repair = false;
-  bool json = false;
-  RecoveryMode mode = RecoveryMode::tolerate_corrupted_tail;
-};
 
 const std::map<std::string, RecoveryMode> kModes = {
     {"tolerate_corrupted_tail", RecoveryMode::tolerate_corrupted_tail},
@@ -45,93 +27,109 @@ const std::map<std::string, RecoveryMode> kModes = {
     {"skip_corrupted", RecoveryMode::skip_corrupted},
 };
 
+constexpr const char* kDescription =
+    "Inspects a walkv store's write-ahead log without changing it (verify, dump, sessions), or repairs it "
+    "(repair --yes). Read-only commands take no lock: they work on a store a running process holds, on a "
+    "consistent point-in-time view.";
+
+constexpr const char* kFooter = R"(Examples:
+  walkv-replay /var/lib/gw/store                      verify (the default command)
+  walkv-replay dump /var/lib/gw/store --from 100 --to 200 --values
+  walkv-replay dump /var/lib/gw/store --json --redact | jq .
+  walkv-replay sessions /var/lib/gw/store
+  walkv-replay repair /var/lib/gw/store --mode point_in_time          dry run: what would be cut
+  walkv-replay repair /var/lib/gw/store --mode point_in_time --yes    do it (keeps wal/<segment>.broken)
+
+Exit status:
+  0  the log is clean, or has only a torn tail (which open cuts off); repair done or nothing to do
+  1  damage found (corruption), or repair refused it in this mode
+  2  usage error, not a walkv store, store locked by another process (repair --yes), I/O error)";
+
+void add_json(CLI::App& app, ReplayArgs& args) {
+  app.add_flag("--json", args.json, "JSON Lines: one object per line with a \"type\" field");
+}
+
+void add_dir(CLI::App& app, ReplayArgs& args, bool required) {
+  auto* dir = app.add_option("DIR", args.dir, "store directory");
+  if (required) dir->required();
+}
+
+void add_mode(CLI::App& app, ReplayArgs& args) {
+  app.add_option("--mode", args.mode,
+                 "recovery mode: tolerate_corrupted_tail (default: cut a torn tail), absolute_consistency, "
+                 "point_in_time (cut at the first damage), skip_corrupted (salvage around damage)")
+      ->transform(CLI::CheckedTransformer(kModes, CLI::ignore_case))
+      ->option_text("MODE");
+}
+
+void add_dump(CLI::App& app, ReplayArgs& args) {
+  auto* dump = app.add_subcommand("dump", "print every operation of the log: sequence, segment, offset, op, key, "
+                                          "value size");
+  add_dir(*dump, args, true);
+  add_json(*dump, args);
+  dump->add_option("--from", args.range.from, "first sequence to print (default: the first in the log)");
+  dump->add_option("--to", args.range.to, "last sequence to print (default: the last)");
+  auto* values = dump->add_flag_callback("--values", [&args] { args.values = ValueDisplay::escaped; },
+                                         "print values (printable ASCII kept, other bytes as \\xNN)");
+  auto* hex = dump->add_flag_callback("--hex", [&args] { args.values = ValueDisplay::hex; },
+                                      "print values in hexadecimal");
+  dump->add_flag_callback("--redact", [&args] { args.values = ValueDisplay::redacted; },
+                          "never print values: only their size and XXH3-64 digest")
+      ->excludes(values)
+      ->excludes(hex);
+  values->excludes(hex);
+  dump->callback([&args] { args.command = ReplayCommand::dump; });
+}
+
 // Returns -1 when parsing succeeded, else the exit code (0 after --help/--version).
 int parse_args(int argc, char** argv, ReplayArgs& args) {
-  CLI::App app{
-      "Verifies a walkv store's write-ahead log without changing it, shows what recovery would do "
-      "and lists the sessions a restart would find interrupted.\n"
-      "Exit status: 0 clean or only a torn tail, 1 corruption found, 2 usage or I/O error."};
+  CLI::App app{kDescription, kReplayTool};
+  app.footer(kFooter);
   app.set_version_flag("--version", WALKV_VERSION);
-  app.add_option("DIR", args.dir, "store directory")->required();
-  bool dry_run = false;
-  auto* repair = app.add_flag("--repair", args.repair,
-                              "apply the recovery to the log on disk (keeps wal/<segment>.broken copies)");
-  app.add_flag("--dry-run", dry_run, "only verify (the default)")->excludes(repair);
-  app.add_option("--mode", args.mode, "recovery mode used by --repair (default tolerate_corrupted_tail)")
+  app.require_subcommand(0, 1);
+  add_dir(app, args, false);
+  add_json(app, args);
+  // Older spelling of `repair DIR --yes`.
+  auto* repair_flag = app.add_flag("--repair", args.yes, "same as `repair DIR --yes`");
+  app.add_option("--mode", args.mode, "recovery mode for --repair (see `repair --help`)")
       ->transform(CLI::CheckedTransformer(kModes, CLI::ignore_case))
-      ->needs(repair);
-  app.add_flag("--json", args.json, "JSON Lines output");
+      ->option_text("MODE")
+      ->needs(repair_flag);
+
+  auto* verify = app.add_subcommand("verify", "verify every frame; show what open's recovery would do and the "
+                                              "interrupted sessions (the default)");
+  add_dir(*verify, args, true);
+  add_json(*verify, args);
+  add_dump(app, args);
+  auto* sessions = app.add_subcommand("sessions", "list the interrupted sessions and every session with its status "
+                                                  "and latest checkpoint");
+  add_dir(*sessions, args, true);
+  add_json(*sessions, args);
+  sessions->callback([&args] { args.command = ReplayCommand::sessions; });
+  auto* repair = app.add_subcommand("repair", "apply a recovery mode to the log on disk; a dry run unless --yes");
+  add_dir(*repair, args, true);
+  add_json(*repair, args);
+  add_mode(*repair, args);
+  repair->add_flag("--yes", args.yes, "change the files (takes the store's lock; keeps wal/<segment>.broken)");
+  repair->callback([&args] { args.command = ReplayCommand::repair; });
   try {
     app.parse(argc, argv);
+    if (app.get_subcommands().empty() && args.dir.empty()) throw CLI::RequiredError("DIR");
+    if (*repair_flag) args.command = ReplayCommand::repair;
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? exit_ok : exit_error;
   }
   return -1;
 }
 
-// Where a long run can be followed: one line on stderr, only on a terminal.
-void progress(const std::string& what) {
-  if (isatty(STDERR_FILENO)) std::cerr << kTool << ": " << what << "...\n";
-}
-
-// The read-only view the sessions are listed from: the log as open would see
-// it, or, when the log is corrupt, the consistent prefix before the damage.
-int show_interrupted_sessions(const ReplayArgs& args, const LogCheck& check, ReplayReport& report) {
-  Options options;
-  options.create_if_missing = false;
-  std::string view;
-  if (check.corrupt) {
-    options.recovery_mode = RecoveryMode::point_in_time;
-    view = "as of the log up to its first damage";
-  }
-  progress("reading sessions");
-  auto store = Store::open_read_only(args.dir, options);
-  if (!store) return report_failure(kTool, "cannot list sessions", store.error());
-  std::uint64_t live_epoch = check.locked ? check.open_epoch : std::numeric_limits<std::uint64_t>::max();
-  auto sessions = list_interrupted(**store, live_epoch);
-  if (!sessions) return report_failure(kTool, "cannot list sessions", sessions.error());
-  report.sessions(*sessions, view);
-  return exit_ok;
-}
-
-// Applies the repair, then verifies again. Returns the check after repair.
-Result<LogCheck> repair_and_recheck(const ReplayArgs& args, ReplayReport& report) {
-  progress("repairing");
-  auto repaired = repair_log(args.dir, args.mode);
-  if (!repaired) return error(repaired.error());
-  report.repair(*repaired, args.mode);
-  progress("verifying again");
-  auto again = check_log(args.dir);
-  if (again) report.check(args.dir, "after repair", *again);
-  return again;
-}
-
 int run(const ReplayArgs& args) {
-  if (!is_store(args.dir)) {
-    std::cerr << kTool << ": " << printable(args.dir) << " is not a walkv store (no snapshot/ and wal/)\n";
-    return exit_error;
+  switch (args.command) {
+    case ReplayCommand::verify: return run_verify(args);
+    case ReplayCommand::dump: return run_dump(args);
+    case ReplayCommand::sessions: return run_sessions(args);
+    case ReplayCommand::repair: return run_repair(args);
   }
-  ReplayReport report(std::cout, args.json ? OutputFormat::json_lines : OutputFormat::text);
-  progress("verifying " + args.dir);
-  auto check = check_log(args.dir);
-  if (!check) return report_failure(kTool, "cannot verify " + args.dir, check.error());
-  report.check(args.dir, "verify", *check);
-
-  LogCheck final_check = *check;
-  if (args.repair) {
-    auto after = repair_and_recheck(args, report);
-    if (!after) {
-      std::cout.flush();
-      return report_failure(kTool, "repair refused", after.error());
-    }
-    final_check = *after;
-  }
-  int sessions_exit = show_interrupted_sessions(args, final_check, report);
-  LogVerdict verdict = verdict_of(final_check);
-  int exit_code = verdict == LogVerdict::corrupt ? exit_problems : exit_ok;
-  if (sessions_exit > exit_code) exit_code = sessions_exit;
-  report.verdict(verdict, exit_code);
-  return exit_code;
+  return exit_error;
 }
 
 }  // namespace
@@ -143,7 +141,7 @@ int main(int argc, char** argv) {
   try {
     return run(args);
   } catch (const std::exception& e) {
-    std::cerr << kTool << ": " << e.what() << '\n';
+    std::cerr << kReplayTool << ": " << e.what() << '\n';
     return exit_error;
   }
 }

@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 
+#include <walkv/event_listener.hpp>
 #include <walkv/recovery.hpp>
 
 namespace walkv {
@@ -48,6 +50,12 @@ struct Options {
   // Initial LMDB map size in bytes; the map doubles whenever it fills
   // (MDB_MAP_FULL is retried, never returned).
   std::uint64_t initial_map_size = 256ull << 20;
+
+  // Told about background errors, completed compactions, poisoning and the
+  // end of recovery (include/walkv/event_listener.hpp; as RocksDB's
+  // Options::listeners). Null (default): no callbacks. Shared by every copy
+  // of these options and every store opened with them; must be thread-safe.
+  std::shared_ptr<EventListener> listener;
 };
 
 // How durable a write is when the call returns.

@@ -23,6 +23,7 @@
 
 #include <walkv/options.hpp>
 #include <walkv/recovery.hpp>
+#include <walkv/statistics.hpp>
 #include <walkv/status.hpp>
 #include <walkv/write_batch.hpp>
 
@@ -91,6 +92,12 @@ class Store {
   // Stops background work, makes written data durable (fdatasync) and releases
   // the lock. Idempotent. Returns the first error met while closing.
   Status close();
+
+  // Counters of what this store did since it was opened: bytes and frames
+  // written, fdatasyncs and writers per fdatasync, write stalls, compactions,
+  // replay (include/walkv/statistics.hpp). Thread-safe; never fails; cheap
+  // (relaxed atomic loads). Read-only views report their replay only.
+  Statistics statistics() const noexcept;
 
   // The report of the recovery that open performed.
   const RecoveryReport& recovery_report() const noexcept;

@@ -48,8 +48,12 @@ class FdNames {
     auto it = names_.find(fd);
     return it != names_.end() ? it->second : "fd " + std::to_string(fd);
   }
-  // Path of `name` under directory `dir_fd`, for messages.
-  std::string child(int dir_fd, const std::string& name) const { return this->name(dir_fd) + "/" + name; }
+  // Path of `name` under directory `dir_fd`, for messages: `name` itself when
+  // it is absolute or relative to the cwd (the path the caller gave).
+  std::string child(int dir_fd, const std::string& name) const {
+    if (dir_fd == AT_FDCWD || (!name.empty() && name.front() == '/')) return name;
+    return this->name(dir_fd) + "/" + name;
+  }
 
  private:
   mutable std::mutex mutex_;

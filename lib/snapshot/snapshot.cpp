@@ -1,11 +1,14 @@
 // walkv snapshot — the LMDB environment (see snapshot.hpp for the contract).
 #include "snapshot/snapshot.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <optional>
 #include <cstring>
 #include <lmdb.h>
 
@@ -115,122 +118,257 @@ int put_meta(MDB_txn* txn, MDB_dbi dbi, std::string_view key, std::string_view v
 
 // ---- lifetime -------------------------------------------------------------
 
-Result<std::unique_ptr<Snapshot>> Snapshot::open(const std::string& path, Mode mode,
-                                                 std::uint64_t initial_map_size) {
-  std::unique_ptr<Snapshot> snap(new Snapshot());
-  snap->path_ = path;
-  snap->read_only_ = mode == Mode::read_only;
-  if (Status s = snap->open_env(initial_map_size); !s.ok()) return error(std::move(s));
-  if (Status s = snap->open_databases(); !s.ok()) return error(std::move(s));
-  snap->max_key_size_ = static_cast<std::size_t>(mdb_env_get_maxkeysize(snap->env_));
-  return snap;
+namespace {
+
+using snapshot_detail::FileId;
+using snapshot_detail::SharedEnv;
+
+FileId file_id(const struct stat& st) noexcept {
+  return FileId{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)};
 }
 
-Snapshot::~Snapshot() {
-  for (MDB_txn* txn : idle_read_txns_) mdb_txn_abort(txn);
-  if (env_ != nullptr) mdb_env_close(env_);
+Status symlink_refused(const std::string& file) {
+  return Status(Code::io_error, "LMDB snapshot: " + file + " is a symbolic link; refusing to follow it");
 }
 
-Status Snapshot::open_env(std::uint64_t initial_map_size) {
-  const std::string data_file = path_ + "/data.mdb";
-  // LMDB opens its directory and files by path and follows symlinks: refuse
-  // a symlink planted at any of them (the io layer opens everything else with
-  // O_NOFOLLOW).
-  for (const std::string& file : {path_, data_file, path_ + "/lock.mdb"}) {
-    struct stat lst;
-    if (::lstat(file.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode))
-      return Status(Code::io_error, "LMDB snapshot: " + file + " is a symbolic link; refusing to follow it");
-  }
-  struct stat st;
-  const bool existed = ::stat(data_file.c_str(), &st) == 0;
-  if (!existed && errno != ENOENT) return errno_status(errno, "stat", data_file);
-  // Checked before mdb_env_open, which would otherwise leave a lock.mdb behind
-  // in a directory that a read-only tool was only asked to look at.
-  if (read_only_ && !existed) {
-    return Status(Code::not_found, "no LMDB snapshot in " + path_ + " (data.mdb is missing)");
+// The snapshot directory (opened O_NOFOLLOW relative to its parent) and the
+// identities of the LMDB files in it, looked at without following symlinks.
+// LMDB opens its files by path and follows symlinks, so they are checked here
+// (the io layer opens everything else with O_NOFOLLOW).
+class SnapshotFiles {
+ public:
+  SnapshotFiles() = default;
+  SnapshotFiles(const SnapshotFiles&) = delete;
+  SnapshotFiles& operator=(const SnapshotFiles&) = delete;
+  ~SnapshotFiles() {
+    if (dir_fd >= 0) ::close(dir_fd);
   }
 
-  if (int rc = mdb_env_create(&env_); rc != 0) {
-    env_ = nullptr;
-    return error_status(rc, "mdb_env_create");
-  }
-  if (int rc = mdb_env_set_maxdbs(env_, 2); rc != 0) return error_status(rc, "mdb_env_set_maxdbs");
-  if (int rc = mdb_env_set_maxreaders(env_, kMaxReaders); rc != 0) {
-    return error_status(rc, "mdb_env_set_maxreaders");
-  }
-  if (!read_only_ && initial_map_size > 0) {
-    if (int rc = mdb_env_set_mapsize(env_, initial_map_size); rc != 0) {
-      return error_status(rc, "mdb_env_set_mapsize");
+  Status inspect(int parent_fd, const std::string& name, const std::string& path) {
+    struct stat st;
+    if (::fstatat(parent_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (errno == ENOENT) return Status(Code::not_found, "no LMDB snapshot at " + path + " (directory missing)");
+      return errno_status(errno, "stat", path);
     }
+    if (S_ISLNK(st.st_mode)) return symlink_refused(path);
+    if (!S_ISDIR(st.st_mode)) return Status(Code::io_error, "LMDB snapshot: " + path + " is not a directory");
+    do {
+      dir_fd = ::openat(parent_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    } while (dir_fd < 0 && errno == EINTR);
+    if (dir_fd < 0) return errno_status(errno, "open directory", path);
+    if (Status s = look_at("data.mdb", path, &data); !s.ok()) return s;
+    return look_at("lock.mdb", path, &lock);
   }
-  // MDB_NOTLS: read transactions belong to calls, not threads (they are
-  // pooled and renewed by whichever thread reads next).
-  const unsigned flags = MDB_NOTLS | (read_only_ ? MDB_RDONLY : 0);
-  if (int rc = mdb_env_open(env_, path_.c_str(), flags, 0600); rc != 0) {
-    return error_status(rc, "mdb_env_open");
-  }
-  // LMDB opens lock.mdb and its meta descriptor O_CLOEXEC but leaves the
-  // main data.mdb descriptor inheritable: no store descriptor may survive an
-  // exec of the host process.
-  mdb_filehandle_t data_fd = -1;
-  if (mdb_env_get_fd(env_, &data_fd) == 0 && data_fd >= 0) {
-    const int fd_flags = ::fcntl(data_fd, F_GETFD);
-    if (fd_flags < 0 || ::fcntl(data_fd, F_SETFD, fd_flags | FD_CLOEXEC) != 0)
-      return errno_status(errno, "set close-on-exec on", data_file);
-  }
-  if (read_only_) return Status();
 
-  int stale_readers = 0;
-  if (int rc = mdb_reader_check(env_, &stale_readers); rc != 0) {
-    return error_status(rc, "mdb_reader_check");
-  }
-  // An explicitly configured size replaces the one the environment recorded;
-  // size 0 adopts the recorded one (at least the used size), then we take the
-  // larger of that and the requested initial size.
-  if (int rc = mdb_env_set_mapsize(env_, 0); rc != 0) return error_status(rc, "mdb_env_set_mapsize");
-  MDB_envinfo info;
-  if (int rc = mdb_env_info(env_, &info); rc != 0) return error_status(rc, "mdb_env_info");
-  if (info.me_mapsize < initial_map_size) {
-    if (int rc = mdb_env_set_mapsize(env_, initial_map_size); rc != 0) {
-      return error_status(rc, "mdb_env_set_mapsize");
+  // Looks at `file` in the directory again: its identity, if it is a regular file.
+  Status look_at(const char* file, const std::string& path, std::optional<FileId>* id) const {
+    const std::string full = path + "/" + file;
+    struct stat st;
+    id->reset();
+    if (::fstatat(dir_fd, file, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (errno == ENOENT) return Status();
+      return errno_status(errno, "stat", full);
     }
+    if (S_ISLNK(st.st_mode)) return symlink_refused(full);
+    if (!S_ISREG(st.st_mode)) return Status(Code::io_error, "LMDB snapshot: " + full + " is not a regular file");
+    *id = file_id(st);
+    return Status();
   }
-  if (!existed) return fsync_directory(path_);
+
+  int dir_fd = -1;
+  std::optional<FileId> data;
+  std::optional<FileId> lock;
+};
+
+Status set_cloexec(int fd, const std::string& file) {
+  const int fd_flags = ::fcntl(fd, F_GETFD);
+  if (fd_flags < 0 || ::fcntl(fd, F_SETFD, fd_flags | FD_CLOEXEC) != 0)
+    return errno_status(errno, "set close-on-exec on", file);
   return Status();
 }
 
-Status Snapshot::open_databases() {
-  const unsigned txn_flags = read_only_ ? MDB_RDONLY : 0;
-  const unsigned dbi_flags = read_only_ ? 0 : MDB_CREATE;
+// Sets FD_CLOEXEC on every descriptor of this process that refers to one of
+// `files` (LMDB's own descriptors of lock.mdb and data.mdb, which it does not
+// expose). Without /proc nothing is done (LMDB opens lock.mdb O_CLOEXEC).
+void set_cloexec_on_descriptors_of(const std::vector<FileId>& files) {
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (dir == nullptr) return;
+  const int own = ::dirfd(dir);
+  while (struct dirent* entry = ::readdir(dir)) {
+    if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
+    const int fd = std::atoi(entry->d_name);
+    struct stat st;
+    if (fd == own || ::fstat(fd, &st) != 0) continue;
+    for (const FileId& id : files) {
+      if (file_id(st) != id) continue;
+      const int fd_flags = ::fcntl(fd, F_GETFD);
+      if (fd_flags >= 0 && (fd_flags & FD_CLOEXEC) == 0) ::fcntl(fd, F_SETFD, fd_flags | FD_CLOEXEC);
+    }
+  }
+  ::closedir(dir);
+}
+
+// Makes a newly created directory entry durable.
+Status fsync_dir_fd(int fd, const std::string& dir) {
+  int rc;
+  do {
+    rc = ::fsync(fd);
+  } while (rc != 0 && errno == EINTR);
+  if (rc != 0) return errno_status(errno, "fsync directory", dir);
+  return Status();
+}
+
+Status open_databases(SharedEnv& env) {
+  const unsigned txn_flags = env.read_only ? MDB_RDONLY : 0;
+  const unsigned dbi_flags = env.read_only ? 0 : MDB_CREATE;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     MDB_txn* txn = nullptr;
-    int rc = mdb_txn_begin(env_, nullptr, txn_flags, &txn);
+    int rc = mdb_txn_begin(env.env, nullptr, txn_flags, &txn);
     if (rc == MDB_MAP_RESIZED) {
-      if (Status s = adopt_map_size(); !s.ok()) return s;
+      // Not shared yet: no transaction of this environment is open.
+      if (rc = mdb_env_set_mapsize(env.env, 0); rc != 0)
+        return lmdb_status(rc, "adopting the map size grown by another process", env.path);
       continue;
     }
-    if (rc != 0) return error_status(rc, "begin transaction");
-    rc = mdb_dbi_open(txn, kDataDb, dbi_flags, &data_dbi_);
-    if (rc == 0) rc = mdb_dbi_open(txn, kMetaDb, dbi_flags, &meta_dbi_);
+    if (rc != 0) return lmdb_status(rc, "begin transaction", env.path);
+    rc = mdb_dbi_open(txn, kDataDb, dbi_flags, &env.data_dbi);
+    if (rc == 0) rc = mdb_dbi_open(txn, kMetaDb, dbi_flags, &env.meta_dbi);
     if (rc != 0) {
       mdb_txn_abort(txn);
       if (rc == MDB_NOTFOUND) {
         return Status(Code::not_found,
-                      "LMDB snapshot " + path_ + " has no data/meta databases (never initialised)");
+                      "LMDB snapshot " + env.path + " has no data/meta databases (never initialised)");
       }
-      return error_status(rc, "open databases");
+      return lmdb_status(rc, "open databases", env.path);
     }
     // Committing (even a read-only transaction) makes the handles env-wide.
-    if (rc = mdb_txn_commit(txn); rc != 0) return error_status(rc, "commit database handles");
+    if (rc = mdb_txn_commit(txn); rc != 0) return lmdb_status(rc, "commit database handles", env.path);
     return Status();
   }
-  return Status(Code::io_error, "LMDB snapshot " + path_ + " kept being resized during open");
+  return Status(Code::io_error, "LMDB snapshot " + env.path + " kept being resized during open");
 }
+
+// Read-write only: stale readers, and the map size.
+Status prepare_for_writing(SharedEnv& env, std::uint64_t initial_map_size) {
+  int stale_readers = 0;
+  if (int rc = mdb_reader_check(env.env, &stale_readers); rc != 0)
+    return lmdb_status(rc, "mdb_reader_check", env.path);
+  // An explicitly configured size replaces the one the environment recorded;
+  // size 0 adopts the recorded one (at least the used size), then we take the
+  // larger of that and the requested initial size.
+  if (int rc = mdb_env_set_mapsize(env.env, 0); rc != 0) return lmdb_status(rc, "mdb_env_set_mapsize", env.path);
+  MDB_envinfo info;
+  if (int rc = mdb_env_info(env.env, &info); rc != 0) return lmdb_status(rc, "mdb_env_info", env.path);
+  if (info.me_mapsize < initial_map_size) {
+    if (int rc = mdb_env_set_mapsize(env.env, initial_map_size); rc != 0)
+      return lmdb_status(rc, "mdb_env_set_mapsize", env.path);
+  }
+  return Status();
+}
+
+// Opens a new environment on the files `files` looked at, with its databases.
+Result<std::unique_ptr<SharedEnv>> open_new_env(const SnapshotFiles& files, const std::string& path, bool read_only,
+                                                std::uint64_t initial_map_size) {
+  auto env = std::make_unique<SharedEnv>();
+  env->path = path;
+  env->read_only = read_only;
+  if (int rc = mdb_env_create(&env->env); rc != 0) {
+    env->env = nullptr;
+    return error(lmdb_status(rc, "mdb_env_create", path));
+  }
+  if (int rc = mdb_env_set_maxdbs(env->env, 2); rc != 0) return error(lmdb_status(rc, "mdb_env_set_maxdbs", path));
+  if (int rc = mdb_env_set_maxreaders(env->env, kMaxReaders); rc != 0)
+    return error(lmdb_status(rc, "mdb_env_set_maxreaders", path));
+  if (!read_only && initial_map_size > 0) {
+    if (int rc = mdb_env_set_mapsize(env->env, initial_map_size); rc != 0)
+      return error(lmdb_status(rc, "mdb_env_set_mapsize", path));
+  }
+  // MDB_NOTLS: read transactions belong to calls, not threads (they are
+  // pooled and renewed by whichever thread reads next, of any Snapshot).
+  const unsigned flags = MDB_NOTLS | (read_only ? MDB_RDONLY : 0);
+  if (int rc = mdb_env_open(env->env, path.c_str(), flags, 0600); rc != 0)
+    return error(lmdb_status(rc, "mdb_env_open", path));
+
+  // LMDB leaves its main data.mdb descriptor inheritable: no store
+  // descriptor may survive an exec of the host process.
+  const std::string data_file = path + "/data.mdb";
+  mdb_filehandle_t data_fd = -1;
+  if (int rc = mdb_env_get_fd(env->env, &data_fd); rc != 0) return error(lmdb_status(rc, "mdb_env_get_fd", path));
+  if (Status s = set_cloexec(data_fd, data_file); !s.ok()) return error(std::move(s));
+  struct stat st;
+  if (::fstat(data_fd, &st) != 0) return error(errno_status(errno, "stat", data_file));
+  env->data_file = file_id(st);
+  // The file LMDB opened by path is the one looked at without following symlinks.
+  std::optional<FileId> data_now, lock_now;
+  if (Status s = files.look_at("data.mdb", path, &data_now); !s.ok()) return error(std::move(s));
+  if (Status s = files.look_at("lock.mdb", path, &lock_now); !s.ok()) return error(std::move(s));
+  if (data_now != env->data_file || (files.data && *files.data != env->data_file))
+    return error(Code::io_error, "LMDB snapshot: " + data_file + " changed while being opened");
+  std::vector<FileId> lmdb_files{env->data_file};
+  if (lock_now) lmdb_files.push_back(*lock_now);
+  set_cloexec_on_descriptors_of(lmdb_files);
+
+  if (!read_only) {
+    if (Status s = prepare_for_writing(*env, initial_map_size); !s.ok()) return error(std::move(s));
+  }
+  if (Status s = open_databases(*env); !s.ok()) return error(std::move(s));
+  if (!read_only && !files.data) {
+    if (Status s = fsync_dir_fd(files.dir_fd, path); !s.ok()) return error(std::move(s));
+  }
+  return env;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Snapshot>> Snapshot::open(const std::string& path, Mode mode,
+                                                 std::uint64_t initial_map_size) {
+  std::string dir = path;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  const std::size_t slash = dir.rfind('/');
+  const std::string parent = slash == std::string::npos ? "." : slash == 0 ? "/" : dir.substr(0, slash);
+  const std::string name = slash == std::string::npos ? dir : dir.substr(slash + 1);
+  int parent_fd;
+  do {
+    parent_fd = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  } while (parent_fd < 0 && errno == EINTR);
+  if (parent_fd < 0) return error(errno_status(errno, "open directory", parent));
+  auto snap = open_at(parent_fd, parent, name, mode, initial_map_size);
+  ::close(parent_fd);
+  return snap;
+}
+
+Result<std::unique_ptr<Snapshot>> Snapshot::open_at(int parent_fd, const std::string& parent_path,
+                                                    const std::string& name, Mode mode,
+                                                    std::uint64_t initial_map_size) {
+  std::unique_ptr<Snapshot> snap(new Snapshot());
+  snap->path_ = parent_path == "/" ? "/" + name : parent_path + "/" + name;
+  snap->read_only_ = mode == Mode::read_only;
+  SnapshotFiles files;
+  if (Status s = files.inspect(parent_fd, name, snap->path_); !s.ok()) return error(std::move(s));
+  // Checked before mdb_env_open, which would otherwise leave a lock.mdb behind
+  // in a directory that a read-only tool was only asked to look at.
+  if (snap->read_only_ && !files.data)
+    return error(Code::not_found, "no LMDB snapshot in " + snap->path_ + " (data.mdb is missing)");
+  auto shared = snapshot_detail::acquire_shared_env(
+      files.data ? &*files.data : nullptr, snap->read_only_, snap->path_,
+      [&] { return open_new_env(files, snap->path_, snap->read_only_, initial_map_size); });
+  if (!shared) return error(shared.error());
+  snap->shared_ = std::move(*shared);
+  snap->env_ = snap->shared_->env;
+  snap->data_dbi_ = snap->shared_->data_dbi;
+  snap->meta_dbi_ = snap->shared_->meta_dbi;
+  snap->max_key_size_ = static_cast<std::size_t>(mdb_env_get_maxkeysize(snap->env_));
+  return snap;
+}
+
+// The environment (and the idle read transactions of its pool) stays open
+// while another Snapshot of the same file uses it.
+Snapshot::~Snapshot() = default;
 
 // ---- map size -------------------------------------------------------------
 
 Status Snapshot::grow_map() {
-  std::unique_lock lock(resize_mu_);
+  std::unique_lock lock(resize_mu());
   MDB_envinfo info;
   if (int rc = mdb_env_info(env_, &info); rc != 0) return error_status(rc, "mdb_env_info");
   const std::size_t grown = info.me_mapsize * 2;
@@ -241,7 +379,7 @@ Status Snapshot::grow_map() {
 }
 
 Status Snapshot::adopt_map_size() const {
-  std::unique_lock lock(resize_mu_);
+  std::unique_lock lock(resize_mu());
   if (int rc = mdb_env_set_mapsize(env_, 0); rc != 0) {
     return error_status(rc, "adopting the map size grown by another process");
   }
@@ -253,10 +391,10 @@ Status Snapshot::adopt_map_size() const {
 int Snapshot::acquire_read_txn(MDB_txn** out) const {
   MDB_txn* txn = nullptr;
   {
-    std::lock_guard lock(idle_read_txns_mu_);
-    if (!idle_read_txns_.empty()) {
-      txn = idle_read_txns_.back();
-      idle_read_txns_.pop_back();
+    std::lock_guard lock(shared_->idle_read_txns_mu);
+    if (!shared_->idle_read_txns.empty()) {
+      txn = shared_->idle_read_txns.back();
+      shared_->idle_read_txns.pop_back();
     }
   }
   if (txn == nullptr) return mdb_txn_begin(env_, nullptr, MDB_RDONLY, out);
@@ -271,9 +409,9 @@ int Snapshot::acquire_read_txn(MDB_txn** out) const {
 void Snapshot::release_read_txn(MDB_txn* txn) const {
   mdb_txn_reset(txn);
   {
-    std::lock_guard lock(idle_read_txns_mu_);
-    if (idle_read_txns_.size() < kMaxIdleReadTxns) {
-      idle_read_txns_.push_back(txn);
+    std::lock_guard lock(shared_->idle_read_txns_mu);
+    if (shared_->idle_read_txns.size() < kMaxIdleReadTxns) {
+      shared_->idle_read_txns.push_back(txn);
       return;
     }
   }
@@ -283,7 +421,7 @@ void Snapshot::release_read_txn(MDB_txn* txn) const {
 template <class Fn>
 Status Snapshot::with_read_txn(const char* what, Fn&& fn) const {
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    std::shared_lock lock(resize_mu_);
+    std::shared_lock lock(resize_mu());
     MDB_txn* txn = nullptr;
     int rc = acquire_read_txn(&txn);
     if (rc == MDB_MAP_RESIZED) {
@@ -312,7 +450,7 @@ Status Snapshot::with_write_txn(const char* what, Fn&& fn) {
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     int rc = 0;
     {
-      std::shared_lock lock(resize_mu_);
+      std::shared_lock lock(resize_mu());
       MDB_txn* txn = nullptr;
       rc = mdb_txn_begin(env_, nullptr, 0, &txn);
       if (rc == 0) {
@@ -516,6 +654,11 @@ Result<SnapshotStats> Snapshot::stats() const {
     stats.page_size = st.ms_psize;
     stats.used_bytes = (static_cast<std::uint64_t>(info.me_last_pgno) + 1) * st.ms_psize;
     stats.entries = st.ms_entries;
+    stats.depth = st.ms_depth;
+    stats.branch_pages = st.ms_branch_pages;
+    stats.leaf_pages = st.ms_leaf_pages;
+    stats.overflow_pages = st.ms_overflow_pages;
+    stats.last_txnid = info.me_last_txnid;
     return Status();
   });
   if (!s.ok()) return error(std::move(s));
@@ -535,7 +678,7 @@ Status Snapshot::copy_compact(const std::string& out_dir) const {
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     int rc = 0;
     {
-      std::shared_lock lock(resize_mu_);
+      std::shared_lock lock(resize_mu());
       rc = mdb_env_copyfd2(env_, fd, MDB_CP_COMPACT);
     }
     if (rc == MDB_MAP_RESIZED) {

@@ -29,6 +29,7 @@
 
 #include "memtable/memtable.hpp"
 #include "snapshot/resize_lock.hpp"
+#include "snapshot/shared_env.hpp"
 #include "wal/format.hpp"
 
 struct MDB_env;
@@ -48,22 +49,57 @@ struct SnapshotStats {
   std::uint64_t used_bytes = 0;   // (last page + 1) * page size
   std::uint64_t entries = 0;      // keys in "data"
   std::uint32_t page_size = 0;
+  // mdb_stat of "data" and mdb_env_info (walkv-compact --stats)
+  std::uint32_t depth = 0;
+  std::uint64_t branch_pages = 0;
+  std::uint64_t leaf_pages = 0;
+  std::uint64_t overflow_pages = 0;
+  std::uint64_t last_txnid = 0;
 };
 
 class Snapshot {
  public:
   enum class Mode { read_write, read_only };
-  // Opens the LMDB environment in directory `path` (which must exist).
+  // Opens the LMDB environment in directory `path` (which must exist; its
+  // parent is opened by path, then everything below it relative to that
+  // descriptor, as open_at does).
+  static Result<std::unique_ptr<Snapshot>> open(const std::string& path, Mode mode,
+                                                std::uint64_t initial_map_size);
+  // Opens the LMDB environment in directory `name` under the directory
+  // `parent_fd` (whose path is `parent_path`, for LMDB and for messages).
+  //
+  // Symlinks: `name`, and its data.mdb and lock.mdb when present, are looked
+  // at with fstatat(AT_SYMLINK_NOFOLLOW) relative to `parent_fd` before LMDB
+  // (which opens its files by path and follows symlinks) sees them; a symlink
+  // at any of them is refused: io_error "LMDB snapshot: <path> is a symbolic
+  // link; refusing to follow it", and nothing is opened, created or changed.
+  // After mdb_env_open the data file LMDB opened must be the one looked at
+  // (same st_dev/st_ino), else io_error "... changed while being opened".
+  //
+  // One environment per file per process: LMDB must not open one file twice
+  // in a process (shared_env.hpp), so a Snapshot of a data.mdb this process
+  // already has open shares that environment (its map, reader slots and map
+  // growth); the last Snapshot of it closes it. A read_only Snapshot may share
+  // a read-write environment (it still refuses writes itself); a read_write
+  // open of a file this process has open only read-only is not_supported
+  // ("close the read-only views first"). A shared environment keeps its map
+  // size: initial_map_size only applies to a new one.
+  //
   // read_write: creates the environment (and the "data"/"meta" databases) when
   // missing, runs mdb_reader_check; the map is max(initial_map_size, the size
   // the environment last used). read_only (MDB_RDONLY): works while another
   // process holds the environment read-write; initial_map_size is ignored and
   // map growth by the writer is followed (MDB_MAP_RESIZED).
+  // Every descriptor LMDB opens is close-on-exec (LMDB leaves data.mdb's
+  // inheritable; FD_CLOEXEC is set right after mdb_env_open).
   // Errors: io_error, corruption (LMDB reports MDB_CORRUPTED/MDB_INVALID),
-  // version_mismatch (MDB_VERSION_MISMATCH), not_found (read_only and no
-  // environment, or its databases were never created).
-  static Result<std::unique_ptr<Snapshot>> open(const std::string& path, Mode mode,
-                                                std::uint64_t initial_map_size);
+  // version_mismatch (MDB_VERSION_MISMATCH), not_found (no `name` directory,
+  // or read_only and no data.mdb, or its databases were never created),
+  // not_supported (see above).
+  // Thread-safety: may be called from any thread, also for one file at once.
+  static Result<std::unique_ptr<Snapshot>> open_at(int parent_fd, const std::string& parent_path,
+                                                   const std::string& name, Mode mode,
+                                                   std::uint64_t initial_map_size);
   ~Snapshot();
 
   // True when the meta database holds a store id (the store was initialised).
@@ -104,13 +140,11 @@ class Snapshot {
 
  private:
   Snapshot() = default;
-  Status open_env(std::uint64_t initial_map_size);
-  Status open_databases();
   Status grow_map();
   // Another process grew the map (MDB_MAP_RESIZED): adopt its size.
   Status adopt_map_size() const;
   Status check_key(std::string_view key) const;
-  // Runs fn(txn) -> Status in a read transaction, holding resize_mu_ shared.
+  // Runs fn(txn) -> Status in a read transaction, holding resize_mu() shared.
   template <class Fn>
   Status with_read_txn(const char* what, Fn&& fn) const;
   // Runs fn(txn) -> LMDB rc in a write transaction and commits it, growing the
@@ -123,16 +157,15 @@ class Snapshot {
   void release_read_txn(MDB_txn* txn) const;
   Status error_status(int rc, std::string_view what) const;
 
+  snapshot_detail::ResizeLock& resize_mu() const noexcept { return shared_->resize_mu; }
+
   std::string path_;
-  MDB_env* env_ = nullptr;
+  snapshot_detail::SharedEnvRef shared_;  // the environment, shared per file (shared_env.hpp)
+  MDB_env* env_ = nullptr;                // shared_->env
   unsigned data_dbi_ = 0;
   unsigned meta_dbi_ = 0;
   bool read_only_ = false;
   std::size_t max_key_size_ = 0;
-  // shared: any transaction; exclusive: mdb_env_set_mapsize (a resize is never starved by readers)
-  mutable snapshot_detail::ResizeLock resize_mu_;
-  mutable std::mutex idle_read_txns_mu_;
-  mutable std::vector<MDB_txn*> idle_read_txns_;  // reset read transactions
 };
 
 }  // namespace walkv

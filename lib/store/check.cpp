@@ -4,12 +4,14 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <string>
 
 #include "io/fs.hpp"
 #include "snapshot/snapshot.hpp"
 #include "store/log_bounds.hpp"
 #include "store/open_with.hpp"
+#include "store/pinned_log.hpp"
 #include "store/store_lock.hpp"
 #include "wal/batch_codec.hpp"
 #include "wal/log_reader.hpp"
@@ -43,53 +45,78 @@ Result<std::uint64_t> file_size(io::FileSystem& fs, int dir_fd, const std::strin
 
 bool is_store(const std::string& dir) { return is_directory(dir + "/snapshot") && is_directory(dir + "/wal"); }
 
-Result<LogCheck> check_log(const std::string& dir) {
-  if (!is_store(dir)) return error(Code::not_found, dir + " is not a walkv store (no snapshot/ and wal/)");
-  io::FileSystem& fs = io::posix_fs();
-  auto root = fs.open_root(dir);
-  if (!root) return error(root.error());
-  FdGuard root_guard{fs, *root};
-  auto wal_fd = fs.open_dir(*root, "wal", false);
-  if (!wal_fd) return error(wal_fd.error());
-  FdGuard wal_guard{fs, *wal_fd};
+namespace {
 
-  auto snapshot = Snapshot::open(dir + "/snapshot", Snapshot::Mode::read_only, 0);
-  if (!snapshot) return error(snapshot.error());
-  auto meta = (*snapshot)->meta();
-  if (!meta) return error(meta.error());
-
+// The damage a check reports beyond scan_log's: malformed batches, and a log
+// that does not fit the snapshot (missing segments, snapshot ahead).
+LogCheck check_of(const wal::ScanResult& scan, const PinnedLog& log, std::vector<Corruption> malformed,
+                  const std::string& dir) {
   LogCheck check;
-  check.open_epoch = meta->open_epoch;
-  auto holder = StoreLock::probe(fs, *root);
-  if (!holder) return error(holder.error());
-  check.locked = holder->locked;
-  check.holder_pid = holder->pid;
-
-  wal::ScanOptions options;
-  options.mode = RecoveryMode::skip_corrupted;  // report every damaged place
-  options.after_sequence = meta->applied_sequence;
-  std::vector<Corruption> malformed;
-  auto scan = wal::scan_log(fs, *wal_fd, meta->store_id, options,
-                            [&](std::uint64_t sequence, std::span<const std::uint8_t> payload) {
-                              Status s = wal::decode_batch(payload, [](WriteBatch::Kind, std::string_view,
-                                                                       std::string_view) {});
-                              if (!s.ok())
-                                malformed.push_back(Corruption{"wal", 0,
-                                                               "sequence " + std::to_string(sequence) + ": " +
-                                                                   s.message(),
-                                                               false});
-                              return Status();
-                            });
-  if (!scan) return error(scan.error());
-  check.report = scan->report;
-  check.report.snapshot_sequence = meta->applied_sequence;
+  check.open_epoch = log.meta.open_epoch;
+  check.locked = log.holder.locked;
+  check.holder_pid = log.holder.pid;
+  check.report = scan.report;
+  check.report.snapshot_sequence = log.meta.applied_sequence;
   for (auto& c : malformed) check.report.corruptions.push_back(std::move(c));
-  if (Status s = check_log_bounds(*scan, meta->applied_sequence, dir); !s.ok())
+  if (Status s = check_log_bounds(scan, log.meta.applied_sequence, dir); !s.ok())
     check.report.corruptions.push_back(Corruption{"wal", 0, s.message(), false});
-  check.torn_tail = scan->torn_tail;
+  check.torn_tail = scan.torn_tail;
   for (const auto& c : check.report.corruptions)
     if (!c.torn_tail) check.corrupt = true;
   return check;
+}
+
+// `segments`, when given, receives what the scan found of every segment.
+Result<LogCheck> check_pinned(const std::string& dir, const PinnedLog& log, const ProgressFn& progress,
+                              std::vector<wal::SegmentInfo>* segments = nullptr) {
+  wal::ScanOptions options;
+  options.mode = RecoveryMode::skip_corrupted;  // report every damaged place
+  options.after_sequence = log.meta.applied_sequence;
+  std::vector<Corruption> malformed;
+  wal::FrameSink sink = [&](std::uint64_t sequence, std::span<const std::uint8_t> payload) {
+    Status s = wal::decode_batch(payload, [](WriteBatch::Kind, std::string_view, std::string_view) {});
+    if (!s.ok()) {
+      auto where = log.fs->locate(payload.data());
+      malformed.push_back(Corruption{where ? "wal/" + where->segment : "wal",
+                                     where ? where->offset - wal::kFrameHeaderSize : 0,
+                                     "sequence " + std::to_string(sequence) + ": " + s.message(), false});
+    }
+    return Status();
+  };
+  auto scan = wal::scan_log(*log.fs, log.wal_fd, log.meta.store_id, options, with_progress(sink, progress));
+  if (!scan) return error(scan.error());
+  if (segments != nullptr) *segments = scan->segments;
+  return check_of(*scan, log, std::move(malformed), dir);
+}
+
+}  // namespace
+
+Result<LogCheck> check_log(const std::string& dir, const ProgressFn& progress) {
+  auto log = pin_log(dir);
+  if (!log) return error(log.error());
+  return check_pinned(dir, **log, progress);
+}
+
+Result<RecoveryReport> plan_repair(const std::string& dir, RecoveryMode mode) {
+  auto log = pin_log(dir);
+  if (!log) return error(log.error());
+  wal::ScanOptions options;
+  options.mode = mode;
+  options.after_sequence = (*log)->meta.applied_sequence;
+  auto scan = wal::scan_log(*(*log)->fs, (*log)->wal_fd, (*log)->meta.store_id, options,
+                            [](std::uint64_t, std::span<const std::uint8_t> payload) {
+                              return wal::decode_batch(payload, [](WriteBatch::Kind, std::string_view,
+                                                                   std::string_view) {});
+                            });
+  if (!scan) return error(scan.error());
+  const std::uint64_t applied = (*log)->meta.applied_sequence;
+  if (mode != RecoveryMode::point_in_time || scan->segments.empty()) {
+    if (Status s = check_log_bounds(*scan, applied, dir); !s.ok()) return error(s);
+  }
+  RecoveryReport report = scan->report;
+  report.snapshot_sequence = applied;
+  report.last_sequence = std::max(report.last_sequence, applied);
+  return report;
 }
 
 Result<RecoveryReport> repair_log(const std::string& dir, RecoveryMode mode) {
@@ -139,6 +166,46 @@ Result<StoreSizes> store_sizes(const std::string& dir) {
   if (data) sizes.snapshot_bytes = *data;
   else if (data.error().code() != Code::not_found) return error(data.error());
   return sizes;
+}
+
+}  // namespace walkv
+
+namespace walkv {
+
+Result<StoreStatistics> store_statistics(const std::string& dir) {
+  auto sizes = store_sizes(dir);
+  if (!sizes) return error(sizes.error());
+  auto log = pin_log(dir, /*with_stats=*/true);
+  if (!log) return error(log.error());
+  std::vector<wal::SegmentInfo> segments;
+  auto check = check_pinned(dir, **log, {}, &segments);
+  if (!check) return error(check.error());
+  StoreStatistics st;
+  const SnapshotStats& lmdb = (*log)->snapshot_stats;
+  st.snapshot_bytes = sizes->snapshot_bytes;
+  st.map_size = lmdb.map_size;
+  st.used_bytes = lmdb.used_bytes;
+  st.page_size = lmdb.page_size;
+  st.depth = lmdb.depth;
+  st.branch_pages = lmdb.branch_pages;
+  st.leaf_pages = lmdb.leaf_pages;
+  st.overflow_pages = lmdb.overflow_pages;
+  st.entries = lmdb.entries;
+  st.last_txnid = lmdb.last_txnid;
+  st.applied_sequence = (*log)->meta.applied_sequence;
+  st.open_epoch = (*log)->meta.open_epoch;
+  st.wal_segments = sizes->wal_segments;
+  st.wal_bytes = sizes->wal_bytes;
+  for (const auto& segment : segments)
+    if (segment.end_offset > wal::kSegmentHeaderSize) st.log_bytes += segment.end_offset - wal::kSegmentHeaderSize;
+  if (!segments.empty()) st.first_sequence = segments.front().first_sequence;
+  st.frames = check->report.frames;
+  st.last_sequence = check->report.last_sequence;
+  st.frames_to_replay = check->report.frames_replayed;
+  st.bytes_to_replay = check->report.bytes_replayed;
+  st.locked = check->locked;
+  st.holder_pid = check->holder_pid;
+  return st;
 }
 
 }  // namespace walkv

@@ -27,14 +27,33 @@ Status Store::Impl::rotate_memtable() {
   imm_ = std::move(mem_);
   mem_ = std::make_shared<MemTable>();
   imm_sequence_ = next_sequence_ - 1;
-  log_bytes_since_snapshot_.store(0);
+  imm_log_bytes_ = log_bytes_since_snapshot_.exchange(0);
   return Status();
 }
 
-Status Store::Impl::compact() {
+Status Store::Impl::compact() { return compact_and_notify(/*background=*/false); }
+
+Status Store::Impl::compact_and_notify(bool background) {
   if (read_only_) return Status(Code::not_supported, "store " + dir_ + " is open read-only");
-  std::lock_guard<std::mutex> lock(compaction_mu_);
-  return compact_locked();
+  CompactionInfo info;
+  info.background = background;
+  Status s;
+  {
+    std::lock_guard<std::mutex> lock(compaction_mu_);
+    const auto started = std::chrono::steady_clock::now();
+    segments_deleted_ = 0;
+    s = compact_locked();
+    info.duration_ns = nanoseconds_since(started);
+    info.bytes = imm_log_bytes_;  // kept across a failed attempt: the retry folds the same imm
+    if (s.ok()) imm_log_bytes_ = 0;
+    info.segments_deleted = segments_deleted_;
+    info.applied_sequence = applied_sequence_;
+  }
+  notify_poisoned();
+  if (!s.ok()) return s;
+  counters_.compaction_done(info.bytes, info.duration_ns);
+  if (options_.listener) options_.listener->on_compaction_done(info);
+  return s;
 }
 
 Status Store::Impl::compact_locked() {
@@ -75,6 +94,7 @@ Status Store::Impl::delete_obsolete_segments(std::uint64_t keep_from_sequence) {
   }
   for (const auto& [first, name] : obsolete) {
     if (Status s = fs_.unlink(wal_fd_, name); !s.ok()) return s;
+    segments_deleted_ += 1;
   }
   return obsolete.empty() ? Status() : fs_.fsync(wal_fd_);
 }
@@ -102,12 +122,14 @@ void Store::Impl::background_loop() {
     if (bg_compact_wanted_) {
       bg_compact_wanted_ = false;
       lock.unlock();
-      Status s = compact();
+      Status s = compact_and_notify(/*background=*/true);
+      if (!s.ok()) notify_background_error(s);
       lock.lock();
       if (!s.ok()) bg_error_ = s;
     } else if (!woken) {
       lock.unlock();
       Status s = sync();
+      if (!s.ok()) notify_background_error(s);
       lock.lock();
       if (!s.ok()) bg_error_ = s;
     }

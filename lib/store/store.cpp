@@ -1,6 +1,7 @@
 // walkv store — the public Store: write path (group commit), read path, close.
 #include <walkv/store.hpp>
 
+#include <chrono>
 #include <map>
 #include <utility>
 
@@ -79,7 +80,9 @@ Status Store::Impl::write(const WriteOptions& wo, const WriteBatch& batch) {
     w.payload = &encoded;
   }
   if (batch.empty() && !w.sync) return Status();
-  return queue_.join(w, [this](std::span<QueuedWriter* const> group) { return commit_group(group); });
+  Status s = queue_.join(w, [this](std::span<QueuedWriter* const> group) { return commit_group(group); });
+  if (!s.ok()) notify_poisoned();
+  return s;
 }
 
 Status Store::Impl::sync() {
@@ -88,7 +91,9 @@ Status Store::Impl::sync() {
   QueuedWriter w;
   w.kind = QueuedWriter::Kind::sync_only;
   w.sync = true;
-  return queue_.join(w, [this](std::span<QueuedWriter* const> group) { return commit_group(group); });
+  Status s = queue_.join(w, [this](std::span<QueuedWriter* const> group) { return commit_group(group); });
+  if (!s.ok()) notify_poisoned();
+  return s;
 }
 
 Status Store::Impl::commit_group(std::span<QueuedWriter* const> group) {
@@ -113,12 +118,19 @@ Status Store::Impl::commit_frames(std::span<QueuedWriter* const> group, bool syn
     wal::append_frame(frames, sequence++, {bytes, e->payload.size()}, e->payload_crc);
   }
   if (!frames.empty()) {
+    const std::uint64_t segment_before = log_->current_first_sequence();
+    const auto started = std::chrono::steady_clock::now();
     Status s = log_->append(frames, first);
     if (s.code() == Code::poisoned) poison(s);
     if (!s.ok()) return s;
+    if (log_->current_first_sequence() != segment_before) counters_.write_stalled(nanoseconds_since(started));
   }
   if (sync) {
+    counters_.fdatasync_attempted(group.size());
     if (Status s = log_->sync(); !s.ok()) {
+      // Not poisoned: the remains of an earlier failed append could not be
+      // removed yet (no space); nothing was synced, and this group wrote nothing.
+      if (s.code() != Code::poisoned && frames.empty()) return s;
       poison(s);
       return poisoned_status();
     }
@@ -130,6 +142,7 @@ Status Store::Impl::commit_frames(std::span<QueuedWriter* const> group, bool syn
     if (w->kind != QueuedWriter::Kind::write) continue;
     apply_batch(*mem, *static_cast<const EncodedBatch*>(w->payload)->batch);
   }
+  counters_.group_committed(sequence - first, frames.size());
   next_sequence_ = sequence;
   last_sequence_.store(sequence - 1, std::memory_order_release);
   log_bytes_since_snapshot_.fetch_add(frames.size(), std::memory_order_relaxed);
@@ -143,6 +156,20 @@ void Store::Impl::poison(const Status& cause) {
   poison_ = Status(Code::poisoned, "store " + dir_ + " is poisoned and refuses writes until reopened: " +
                                        cause.to_string());
   poisoned_.store(true, std::memory_order_release);
+  poison_notify_pending_.store(true, std::memory_order_release);
+}
+
+void Store::Impl::notify_poisoned() {
+  if (!poison_notify_pending_.exchange(false, std::memory_order_acq_rel)) return;
+  if (options_.listener) options_.listener->on_store_poisoned(poisoned_status());
+}
+
+void Store::Impl::notify_background_error(const Status& error) {
+  if (options_.listener) options_.listener->on_background_error(error);
+}
+
+Statistics Store::Impl::statistics() const noexcept {
+  return counters_.snapshot(poisoned_.load(std::memory_order_acquire));
 }
 
 Status Store::Impl::poisoned_status() const {
@@ -208,6 +235,7 @@ Status Store::Impl::close() {
     w.sync = true;
     first = queue_.join(w, [this](std::span<QueuedWriter* const> group) { return commit_group(group); });
   }
+  notify_poisoned();
   log_.reset();
   snapshot_.reset();
   if (wal_fd_ >= 0) fs_.close(wal_fd_);
@@ -226,6 +254,8 @@ Result<std::unique_ptr<Store>> open_store_with(io::FileSystem& fs, const std::st
                                                bool read_only) {
   auto impl = std::make_unique<Store::Impl>(fs, options);
   if (Status s = impl->open(dir, read_only); !s.ok()) return error(std::move(s));
+  impl->counters_.replayed(impl->report_.bytes_replayed, impl->report_.replay_ns);
+  if (options.listener) options.listener->on_recovery_done(impl->report_);
   return std::make_unique<Store>(std::move(impl));
 }
 
@@ -265,6 +295,7 @@ Status Store::sync() { return impl_->sync(); }
 Status Store::compact() { return impl_->compact(); }
 Status Store::close() { return impl_->close(); }
 const RecoveryReport& Store::recovery_report() const noexcept { return impl_->report_; }
+Statistics Store::statistics() const noexcept { return impl_->statistics(); }
 std::uint64_t Store::open_epoch() const noexcept { return impl_->open_epoch_; }
 std::uint64_t Store::last_sequence() const noexcept {
   return impl_->last_sequence_.load(std::memory_order_acquire);

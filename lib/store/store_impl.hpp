@@ -24,6 +24,7 @@
 #include "memtable/memtable.hpp"
 #include "snapshot/snapshot.hpp"
 #include "store/group_commit.hpp"
+#include "store/statistics.hpp"
 #include "store/store_lock.hpp"
 #include "wal/format.hpp"
 #include "wal/log_reader.hpp"
@@ -49,6 +50,15 @@ class Store::Impl {
 
   // ---- compaction (compaction.cpp)
   Status compact();
+
+  // ---- observability (statistics.hpp; listener calls outside every lock)
+  Statistics statistics() const noexcept;
+  // Tells Options::listener that the store became poisoned, once; a no-op
+  // unless poison() ran since the last call. Call only outside locks and
+  // outside the group-commit leader role.
+  void notify_poisoned();
+  void notify_background_error(const Status& error);
+  StoreCounters counters_;
 
   // ---- state read by Store's accessors
   std::string dir_;
@@ -84,6 +94,9 @@ class Store::Impl {
 
   // compaction
   Status compact_locked();
+  // compact() for `background` (the trigger) or an explicit call: counts it
+  // and tells the listener when it completed.
+  Status compact_and_notify(bool background);
   Status delete_obsolete_segments(std::uint64_t keep_from_sequence);
   void background_loop();
 
@@ -107,6 +120,9 @@ class Store::Impl {
   std::atomic<std::uint64_t> log_bytes_since_snapshot_{0};
 
   std::atomic<bool> poisoned_{false};
+  std::atomic<bool> poison_notify_pending_{false};  // poison() ran; the listener was not told yet
+  std::uint64_t imm_log_bytes_ = 0;       // log bytes imm_ holds (set at rotation; compaction_mu_)
+  std::uint64_t segments_deleted_ = 0;    // by the last delete_obsolete_segments (compaction_mu_)
   mutable std::mutex poison_mu_;
   Status poison_;
 

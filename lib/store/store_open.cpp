@@ -3,6 +3,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <cstdlib>
@@ -50,6 +51,19 @@ Status fsync_directory(io::FileSystem& fs, int root_fd, const std::string& name)
   Status s = fs.fsync(*fd);
   fs.close(*fd);
   return s;
+}
+
+// The first sequence of the oldest segment the log still needs: that of the
+// last segment of the log starting at or before applied + 1 (0: none). Every
+// earlier segment holds only sequences <= applied, which the snapshot has.
+std::uint64_t oldest_needed_segment(const wal::ScanResult& scan, std::uint64_t applied) {
+  std::uint64_t keep = 0;
+  for (const wal::SegmentInfo& segment : scan.segments) {
+    const auto& discarded = scan.discarded_segments;
+    if (std::find(discarded.begin(), discarded.end(), segment.name) != discarded.end()) continue;
+    if (segment.first_sequence <= applied + 1) keep = std::max(keep, segment.first_sequence);
+  }
+  return keep;
 }
 
 bool ends_with(const std::string& s, std::string_view suffix) {
@@ -133,8 +147,11 @@ Status Store::Impl::open_directories(const std::string& dir, bool read_only) {
 }
 
 Status Store::Impl::open_snapshot(bool read_only, bool* fresh) {
-  auto snap = Snapshot::open(dir_ + "/snapshot", read_only ? Snapshot::Mode::read_only : Snapshot::Mode::read_write,
-                             options_.initial_map_size);
+  // Relative to the store's directory descriptor: a symlink at snapshot/ or at
+  // LMDB's files is refused, never followed.
+  auto snap = Snapshot::open_at(root_fd_, dir_, "snapshot",
+                                read_only ? Snapshot::Mode::read_only : Snapshot::Mode::read_write,
+                                options_.initial_map_size);
   if (!snap) return snap.error();
   snapshot_ = std::move(*snap);
   auto initialized = snapshot_->initialized();
@@ -222,6 +239,12 @@ Status Store::Impl::recover_log(bool read_only) {
   if (read_only) return Status();
 
   if (Status s = prepare_log_tail(*scan); !s.ok()) return s;
+  // A crash between a compaction's snapshot commit and its deletion of the
+  // segments that made obsolete leaves them behind: they go now (oldest
+  // first, then an fsync of wal/), as the compaction would have done.
+  if (const std::uint64_t keep = oldest_needed_segment(*scan, applied_sequence_); keep > 0) {
+    if (Status s = delete_obsolete_segments(keep); !s.ok()) return s;
+  }
   wal::AppendPosition pos = scan->append;
   if (!pos.has_segment) pos.next_sequence = next_sequence_;
   pos.next_sequence = next_sequence_;

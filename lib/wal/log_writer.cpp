@@ -106,12 +106,15 @@ Status LogWriter::create_segment(std::uint64_t number, std::uint64_t first_seque
   if (!fd) return fd.error();
   Status s = fill_new_segment(*fd, number, first_sequence, capacity);
   if (s.ok()) s = fs_.rename(dir_fd_, tmp, name);
-  // Without the directory fsync the rename may not survive a power loss.
-  if (s.ok()) s = fs_.fsync(dir_fd_);
   if (!s.ok()) {
     (void)fs_.close(*fd);
     (void)fs_.unlink(dir_fd_, tmp);  // best effort; a leftover .tmp is ignored and cleaned at open
     return s;
+  }
+  // Without the directory fsync the rename may not survive a power loss.
+  if (s = fs_.fsync(dir_fd_); !s.ok()) {
+    (void)fs_.close(*fd);
+    return remove_renamed_segment(name, s);
   }
   if (fd_ >= 0) (void)fs_.close(fd_);
   fd_ = *fd;
@@ -120,7 +123,23 @@ Status LogWriter::create_segment(std::uint64_t number, std::uint64_t first_seque
   first_sequence_ = first_sequence;
   offset_ = kSegmentHeaderSize;
   capacity_ = capacity;
+  dirty_end_ = offset_;
+  tail_cut_ = false;
   return {};
+}
+
+// The new segment is in place but its name is not known to be durable, and
+// the writer stays in the current segment, whose later frames carry the
+// sequences the new segment is named after: left there, the empty segment
+// would be read as the log's continuation (a sequence gap) by the next open.
+// So it goes again, durably; if that fails the caller must poison the store
+// (then nothing is appended after the current segment's last frame, and an
+// empty segment that follows it is a valid end of the log).
+Status LogWriter::remove_renamed_segment(const std::string& name, const Status& cause) {
+  Status s = fs_.unlink(dir_fd_, name);
+  if (s.ok()) s = fs_.fsync(dir_fd_);
+  if (s.ok()) return cause;
+  return Status(Code::poisoned, cause.message() + "; then removing " + wal_path(name) + " failed: " + s.message());
 }
 
 Status LogWriter::fill_new_segment(int fd, std::uint64_t number, std::uint64_t first_sequence,
@@ -146,18 +165,52 @@ Status LogWriter::append(const std::string& frames, std::uint64_t first_sequence
                                               std::to_string(next_sequence_));
   auto count = count_group_frames(frames, first_sequence);
   if (!count) return count.error();
+  if (Status s = clear_failed_append(); !s.ok()) return s;
+  if (Status s = restore_preallocation(); !s.ok()) return s;
   if (Status s = make_room(frames.size(), first_sequence); !s.ok()) return s;
 
-  if (Status s = fs_.pwrite(fd_, frames.data(), frames.size(), offset_); !s.ok()) {
-    // Part of the group may be on disk; a later append at the same offset
-    // must not leave a valid-looking remnant behind its own frames.
-    if (Status z = write_zeros(fs_, fd_, offset_, frames.size()); !z.ok())
-      return Status(Code::poisoned, s.message() + "; then removing the partial frames failed: " + z.message());
-    return s;
-  }
+  if (Status s = fs_.pwrite(fd_, frames.data(), frames.size(), offset_); !s.ok())
+    return remove_partial_write(frames.size(), s);
   offset_ += frames.size();
+  dirty_end_ = offset_;
   bytes_written_ += frames.size();
   next_sequence_ += *count;
+  return {};
+}
+
+// Part of a failed group write may be on disk at offset_: a later append at
+// the same offset must not leave a valid-looking remnant behind its own
+// frames, and a crash must not find a whole frame of a write that failed.
+Status LogWriter::remove_partial_write(std::uint64_t len, const Status& cause) {
+  dirty_end_ = std::max(dirty_end_, offset_ + len);
+  Status removed = clear_failed_append();
+  // Out of space even for that: remembered, removed before the next append or sync.
+  if (removed.ok() || removed.code() == Code::no_space) return cause;
+  return Status(Code::poisoned, cause.message() + "; then removing the partial frames failed: " + removed.message());
+}
+
+// Makes [offset_, dirty_end_) read as the end of the log again: zeros over
+// it, or, when writing needs space that is not there (copy-on-write or
+// thin-provisioned storage), the file cut at offset_ (which frees space).
+Status LogWriter::clear_failed_append() {
+  if (dirty_end_ <= offset_) return {};
+  Status s = write_zeros(fs_, fd_, offset_, dirty_end_ - offset_);
+  if (!s.ok() && s.code() == Code::no_space && fs_.ftruncate(fd_, offset_).ok()) {
+    tail_cut_ = true;
+    s = Status();
+  }
+  if (s.ok()) dirty_end_ = offset_;
+  return s;
+}
+
+// Preallocates the space a cut (clear_failed_append) gave back, so appends
+// need no metadata update again.
+Status LogWriter::restore_preallocation() {
+  if (!tail_cut_) return {};
+  if (capacity_ > offset_) {
+    if (Status s = fs_.fallocate(fd_, offset_, capacity_ - offset_); !s.ok()) return s;
+  }
+  tail_cut_ = false;
   return {};
 }
 
@@ -171,20 +224,34 @@ Status LogWriter::make_room(std::uint64_t len, std::uint64_t first_sequence) {
     capacity_ = capacity;
     return {};
   }
-  if (Status s = fs_.fdatasync(fd_); !s.ok()) return s;
+  if (Status s = sync_before_new_segment(); !s.ok()) return s;
   return create_segment(number_ + 1, first_sequence, len);
 }
 
-Status LogWriter::sync() { return fs_.fdatasync(fd_); }
+// A later segment must never survive a power loss that this one's tail did
+// not (no holes). If the fdatasync fails its dirty pages may already be gone
+// (fsyncgate): no retry, the store must be poisoned.
+Status LogWriter::sync_before_new_segment() {
+  if (Status s = fs_.fdatasync(fd_); !s.ok())
+    return Status(Code::poisoned, "before starting a new segment: " + s.message());
+  return {};
+}
+
+Status LogWriter::sync() {
+  if (Status s = clear_failed_append(); !s.ok()) return s;
+  if (Status s = fs_.fdatasync(fd_); !s.ok()) return Status(Code::poisoned, s.message());
+  return {};
+}
 
 Status LogWriter::roll(std::uint64_t next_sequence) {
   if (next_sequence != next_sequence_)
     return Status(Code::invalid_argument, "roll " + wal_path(name_) + ": next sequence " +
                                               std::to_string(next_sequence) + ", expected " +
                                               std::to_string(next_sequence_));
+  if (Status s = clear_failed_append(); !s.ok()) return s;
   // An empty segment already holds only sequences >= next_sequence.
   if (offset_ == kSegmentHeaderSize) return {};
-  if (Status s = fs_.fdatasync(fd_); !s.ok()) return s;
+  if (Status s = sync_before_new_segment(); !s.ok()) return s;
   return create_segment(number_ + 1, next_sequence, 0);
 }
 

@@ -46,18 +46,36 @@ class LogWriter {
   // Appends `frames` (whole encoded frames; the first carries sequence
   // `first_sequence`). Rolls to a new segment first when they do not fit in
   // the current one (a segment larger than segment_size is made for a group
-  // that is larger). On a write error, the writer overwrites the range it may
-  // have partly written with zeros and returns the error with the offset
-  // unchanged (the store stays usable: e.g. no_space); if restoring zeros also
-  // fails, returns Code::poisoned (the caller must poison the store).
-  // `first_sequence` must be the sequence after the last appended frame and the
-  // frames' sequences consecutive (else invalid_argument, nothing written).
-  // A group that does not fit in an EMPTY segment grows that segment instead
-  // (a rolled segment would have the same name).
+  // that is larger). `first_sequence` must be the sequence after the last
+  // appended frame and the frames' sequences consecutive (else
+  // invalid_argument, nothing written). A group that does not fit in an EMPTY
+  // segment grows that segment instead (a rolled segment would have the same
+  // name).
+  //
+  // Errors:
+  //  - the pwrite fails (no_space, io_error): the writer removes the range it
+  //    may have partly written — overwriting it with zeros, or, when that
+  //    needs space the file system does not have (no_space), cutting the file
+  //    at the append offset — and returns the pwrite's error with the offset
+  //    unchanged; the writer stays usable. When even that fails with no_space
+  //    the range is remembered and removed before the next append, sync or
+  //    roll (which fail with no_space until it is: "usable once space
+  //    returns", docs/durability.md); any other failure to remove it returns
+  //    Code::poisoned (the partial frames stay: a torn tail for the next open).
+  //  - a rollover's fdatasync of the current segment fails: Code::poisoned
+  //    (fsyncgate: its unsynced pages may be gone, so a later segment must
+  //    never be started behind it).
+  //  - creating the new segment fails: its error (no_space, io_error), nothing
+  //    left behind, the writer stays in the current segment; Code::poisoned if
+  //    a segment renamed into place could not be removed again.
+  // Code::poisoned means the caller must poison the store.
   Status append(const std::string& frames, std::uint64_t first_sequence);
 
   // fdatasync of the current segment (covers every earlier segment too: they
-  // were synced when rolled). Errors: io_error (caller poisons the store).
+  // were synced when rolled). Removes the remains of a failed append first.
+  // Errors: Code::poisoned when the fdatasync fails (the caller poisons the
+  // store); no_space/io_error, nothing synced, when the remains of a failed
+  // append cannot be removed yet (as in append).
   Status sync();
 
   // Starts a new segment whose first sequence is `next_sequence`, after
@@ -65,6 +83,7 @@ class LogWriter {
   // holds only sequences > the snapshot being written. `next_sequence` must be
   // the sequence after the last appended frame (else invalid_argument). A no-op
   // when the current segment holds no frame yet (it already qualifies).
+  // Errors as append's rollover: Code::poisoned for a failed fdatasync.
   Status roll(std::uint64_t next_sequence);
 
   // Bytes appended since open (frames only).
@@ -80,6 +99,11 @@ class LogWriter {
   Status reopen_segment(const AppendPosition& pos);
   Status discard_tail();
   Status make_room(std::uint64_t len, std::uint64_t first_sequence);
+  Status sync_before_new_segment();
+  Status remove_renamed_segment(const std::string& name, const Status& cause);
+  Status remove_partial_write(std::uint64_t len, const Status& cause);
+  Status clear_failed_append();
+  Status restore_preallocation();
 
   io::FileSystem& fs_;
   int dir_fd_;
@@ -93,6 +117,11 @@ class LogWriter {
   std::uint64_t capacity_ = 0;  // size of the current segment file
   std::uint64_t bytes_written_ = 0;
   std::uint64_t next_sequence_ = 1;  // sequence the next appended frame must carry
+  // [offset_, dirty_end_) may hold part of a failed append while dirty_end_ > offset_.
+  std::uint64_t dirty_end_ = 0;
+  // The file was cut at offset_ to drop a failed append: fallocate it back to
+  // capacity_ before appending.
+  bool tail_cut_ = false;
 };
 
 }  // namespace walkv::wal

@@ -4,17 +4,22 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <string>
 
 #include <walkv/store.hpp>
 
+#include "holder_process.hpp"
 #include "json_lines.hpp"
 #include "store_fixture.hpp"
-#include "temp_dir.hpp"
+#include <stdexcept>
+
+#include "../support/temp_dir.hpp"
 #include "tool_runner.hpp"
 
 using namespace walkv;
 using namespace walkv::tools_test;
+using walkv::test::TempDir;
 
 namespace {
 
@@ -64,16 +69,23 @@ BOOST_AUTO_TEST_CASE(text_output_shows_before_and_after) {
   BOOST_TEST(contains(run.out, "after: wal "));
 }
 
-BOOST_AUTO_TEST_CASE(dry_run_changes_nothing) {
+BOOST_AUTO_TEST_CASE(dry_run_changes_nothing_and_says_what_it_would_do) {
   TempDir tmp;
   std::string dir = tmp.sub("store");
   fill_store(dir, kKeys, kValueSize);
   auto segments = segment_files(dir);
-  ToolRun run = compact({dir, "--dry-run"});
+  ToolRun run = compact({dir, "--dry-run", "--copy-compact", tmp.sub("out"), "--swap"});
   BOOST_TEST_INFO(run.all());
   BOOST_TEST(run.exit_code == 0);
-  BOOST_TEST(contains(run.out, "before: wal "));
-  BOOST_TEST(!contains(run.out, "after: "));
+  BOOST_TEST(contains(run.out, "would fold " + std::to_string(kKeys) + " frame(s)"));
+  BOOST_TEST(contains(run.out, "would write a compacted copy"));
+  BOOST_TEST(contains(run.out, "would swap"));
+  BOOST_TEST(segment_files(dir) == segments);
+  BOOST_TEST(!std::filesystem::exists(tmp.sub("out")));
+  auto plan = parse_json_lines(compact({dir, "--dry-run", "--json"}).out);
+  BOOST_REQUIRE_EQUAL(plan.size(), 1u);
+  BOOST_TEST(plan[0]["type"] == "plan");
+  BOOST_TEST(plan[0]["fold_frames"] == kKeys);
   BOOST_TEST(segment_files(dir) == segments);
 }
 
@@ -112,4 +124,144 @@ BOOST_AUTO_TEST_CASE(not_a_store_usage_and_help) {
   BOOST_TEST(help.exit_code == 0);
   BOOST_TEST(contains(help.out, "--segment-size"));
   BOOST_TEST(contains(compact({"--version"}).out, tool_path("WALKV_VERSION")));
+}
+
+namespace {
+
+namespace stdfs = std::filesystem;
+
+// A store whose snapshot has free pages: filled, folded, half removed, folded.
+std::string store_with_free_pages(const TempDir& tmp) {
+  std::string dir = tmp.sub("store");
+  fill_store(dir, kKeys, kValueSize);
+  BOOST_REQUIRE_EQUAL(compact({dir, "--segment-size", kSegmentSize}).exit_code, 0);
+  {
+    auto store = Store::open(dir, small_segment_options());
+    BOOST_REQUIRE(store.has_value());
+    for (int i = 0; i < kKeys; i += 2) BOOST_REQUIRE((*store)->remove({}, key_of(i)).ok());
+    BOOST_REQUIRE((*store)->close().ok());
+  }
+  return dir;
+}
+
+void expect_odd_keys(const std::string& dir) {
+  auto store = Store::open(dir, small_segment_options());
+  BOOST_REQUIRE(store.has_value());
+  for (int i = 0; i < kKeys; ++i) {
+    auto value = (*store)->get(key_of(i));
+    BOOST_REQUIRE(value.has_value());
+    BOOST_TEST(value->value_or("<absent>") == (i % 2 == 1 ? value_of(i, kValueSize) : "<absent>"));
+  }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(stats_prints_lmdb_and_log_statistics_read_only) {
+  TempDir tmp;
+  std::string dir = tmp.sub("store");
+  fill_store(dir, kKeys, kValueSize);
+  auto segments = segment_files(dir);
+  ToolRun text = compact({dir, "--stats"});
+  BOOST_TEST_INFO(text.all());
+  BOOST_TEST(text.exit_code == 0);
+  BOOST_TEST(contains(text.out, "snapshot (LMDB): "));
+  BOOST_TEST(contains(text.out, std::to_string(kKeys) + " frame(s), sequences 1.." + std::to_string(kKeys)));
+  auto lines = parse_json_lines(compact({dir, "--stats", "--json"}).out);
+  BOOST_REQUIRE_EQUAL(lines.size(), 1u);
+  BOOST_TEST(lines[0]["type"] == "stats");
+  BOOST_TEST(lines[0]["log"]["segments"].get<std::size_t>() == segments.size());
+  BOOST_TEST(lines[0]["log"]["last_sequence"] == kKeys);
+  BOOST_TEST(lines[0]["snapshot"]["entries"] == 0);  // nothing folded yet
+  BOOST_TEST(lines[0]["snapshot"]["page_size"].get<int>() > 0);
+  BOOST_TEST(segment_files(dir) == segments);
+
+  BOOST_REQUIRE_EQUAL(compact({dir, "--segment-size", kSegmentSize}).exit_code, 0);
+  auto after = parse_json_lines(compact({dir, "--stats", "--json"}).out);
+  BOOST_REQUIRE_EQUAL(after.size(), 1u);
+  BOOST_TEST(after[0]["snapshot"]["entries"] == kKeys);
+  BOOST_TEST(after[0]["snapshot"]["applied_sequence"] == kKeys);
+  BOOST_TEST(after[0]["snapshot"]["depth"].get<int>() >= 1);
+  BOOST_TEST(after[0]["log"]["frames_to_replay"] == 0);
+}
+
+BOOST_AUTO_TEST_CASE(copy_compact_writes_a_smaller_copy_and_leaves_the_store_alone) {
+  TempDir tmp;
+  std::string dir = store_with_free_pages(tmp);
+  ToolRun run = compact({dir, "--segment-size", kSegmentSize, "--copy-compact", tmp.sub("out"), "--json"});
+  BOOST_TEST_INFO(run.all());
+  BOOST_REQUIRE_EQUAL(run.exit_code, 0);
+  auto copy = lines_of_type(parse_json_lines(run.out), "copy");
+  BOOST_REQUIRE_EQUAL(copy.size(), 1u);
+  BOOST_TEST(copy[0]["bytes_after"].get<std::uint64_t>() < copy[0]["bytes_before"].get<std::uint64_t>());
+  BOOST_TEST(copy[0]["swapped"] == false);
+  BOOST_TEST(stdfs::file_size(tmp.sub("out") + "/data.mdb") == copy[0]["bytes_after"].get<std::uint64_t>());
+  BOOST_TEST(stdfs::file_size(dir + "/snapshot/data.mdb") == copy[0]["bytes_before"].get<std::uint64_t>());
+  // A second copy into the same place is refused: data.mdb is there.
+  ToolRun again = compact({dir, "--segment-size", kSegmentSize, "--copy-compact", tmp.sub("out")});
+  BOOST_TEST(again.exit_code == 2);
+  BOOST_TEST(contains(again.err, "already exists"));
+  expect_odd_keys(dir);
+}
+
+BOOST_AUTO_TEST_CASE(swap_puts_the_compacted_copy_in_place) {
+  TempDir tmp;
+  std::string dir = store_with_free_pages(tmp);
+  ToolRun run = compact({dir, "--segment-size", kSegmentSize, "--copy-compact", tmp.sub("out"), "--swap"});
+  BOOST_TEST_INFO(run.all());
+  BOOST_REQUIRE_EQUAL(run.exit_code, 0);
+  BOOST_TEST(contains(run.out, "swapped: "));
+  BOOST_TEST(stdfs::file_size(dir + "/snapshot/data.mdb") < stdfs::file_size(tmp.sub("out") + "/data.mdb"));
+  expect_odd_keys(dir);
+}
+
+BOOST_AUTO_TEST_CASE(a_store_held_by_a_live_process_is_refused_politely) {
+  TempDir tmp;
+  std::string dir = tmp.sub("store");
+  fill_store(dir, 5, 100);
+  HolderProcess holder(dir, 1);
+  const std::string pid = std::to_string(holder.pid());
+  auto segments = segment_files(dir);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{dir}, {dir, "--copy-compact", tmp.sub("out"), "--swap"}}) {
+    ToolRun run = compact(args);
+    BOOST_TEST_INFO(run.all());
+    BOOST_TEST(run.exit_code == 2);
+    BOOST_TEST(contains(run.err, "in use by pid " + pid));
+  }
+  BOOST_TEST(!stdfs::exists(tmp.sub("out") + "/data.mdb"));
+  ToolRun stats = compact({dir, "--stats", "--json"});
+  BOOST_TEST(stats.exit_code == 0);
+  auto lines = parse_json_lines(stats.out);
+  BOOST_REQUIRE_EQUAL(lines.size(), 1u);
+  BOOST_TEST(lines[0]["locked"] == true);
+  BOOST_TEST(lines[0]["holder_pid"] == holder.pid());
+  BOOST_TEST(lines[0]["log"]["last_sequence"] == 6);
+  BOOST_TEST(contains(compact({dir, "--dry-run"}).out, "in use by pid " + pid));
+  BOOST_TEST(segment_files(dir) == segments);
+  BOOST_TEST(holder.release() == 0);
+  BOOST_TEST(compact({dir, "--segment-size", kSegmentSize}).exit_code == 0);
+}
+
+BOOST_AUTO_TEST_CASE(progress_shows_on_a_terminal_only) {
+  TempDir tmp;
+  std::string dir = tmp.sub("store");
+  fill_store(dir, 5, 100);
+  ToolRun tty = run_tool_with_tty_stderr(tool_path("WALKV_COMPACT"), {dir, "--segment-size", kSegmentSize});
+  BOOST_TEST_INFO(tty.all());
+  BOOST_TEST(tty.exit_code == 0);
+  BOOST_TEST(contains(tty.err, "folding the log into the snapshot"));
+  ToolRun piped = compact({dir, "--segment-size", kSegmentSize});
+  BOOST_TEST(piped.exit_code == 0);
+  BOOST_TEST(piped.err.empty());
+}
+
+BOOST_AUTO_TEST_CASE(flag_combinations_that_make_no_sense_are_usage_errors) {
+  TempDir tmp;
+  std::string dir = tmp.sub("store");
+  fill_store(dir, 2, 10);
+  BOOST_TEST(compact({dir, "--swap"}).exit_code == 2);  // --swap needs --copy-compact
+  BOOST_TEST(compact({dir, "--stats", "--copy-compact", tmp.sub("out")}).exit_code == 2);
+  ToolRun help = compact({"--help"});
+  for (const char* flag : {"--copy-compact", "--swap", "--stats", "--dry-run", "--json", "Examples:", "Exit status:"})
+    BOOST_TEST(contains(help.out, flag), flag);
 }

@@ -12,7 +12,9 @@
 #include <walkv/store.hpp>
 
 #include "crash_record.hpp"
-#include "temp_dir.hpp"
+#include <stdexcept>
+
+#include "../support/temp_dir.hpp"
 #include "tool_runner.hpp"
 #include "writer_process.hpp"
 
@@ -76,7 +78,7 @@ void verify_acknowledged(const std::string& dir, const AckedWrites& acks, unsign
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(acknowledged_writes_survive_kill_9) {
-  walkv::tools_test::TempDir tmp;
+  walkv::test::TempDir tmp;
   std::string dir = tmp.sub("store");
   std::string writer = walkv::tools_test::tool_path("CRASH_WRITER");
   AckedWrites acks;

@@ -8,10 +8,13 @@
 #include <sstream>
 #include <string>
 
-#include "temp_dir.hpp"
+#include <stdexcept>
+
+#include "../support/temp_dir.hpp"
 #include "tool_runner.hpp"
 
 using namespace walkv::tools_test;
+using walkv::test::TempDir;
 
 namespace {
 

@@ -5,19 +5,24 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
 #include <walkv/session.hpp>
 #include <walkv/store.hpp>
 
+#include "holder_process.hpp"
 #include "json_lines.hpp"
 #include "store_fixture.hpp"
-#include "temp_dir.hpp"
+#include <stdexcept>
+
+#include "../support/temp_dir.hpp"
 #include "tool_runner.hpp"
 
 using namespace walkv;
 using namespace walkv::tools_test;
+using walkv::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
@@ -208,4 +213,274 @@ BOOST_AUTO_TEST_CASE(usage_help_and_version) {
   ToolRun version = replay({"--version"});
   BOOST_TEST(version.exit_code == 0);
   BOOST_TEST(contains(version.out, tool_path("WALKV_VERSION")));
+}
+
+// ---------------------------------------------------------------- dump
+
+namespace {
+
+std::size_t count_lines_starting(const std::string& text, const std::string& prefix) {
+  std::size_t n = 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    if (text.compare(pos, prefix.size(), prefix) == 0) ++n;
+    pos = end + 1;
+  }
+  return n;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(dump_prints_every_record_with_segment_and_offset) {
+  FilledStore store;
+  fs::path first = store.segments().front();
+  ToolRun run = replay({"dump", store.dir});
+  BOOST_TEST_INFO(run.all());
+  BOOST_TEST(run.exit_code == 0);
+  BOOST_TEST(count_lines_starting(run.out, "") >= static_cast<std::size_t>(kKeys));
+  const std::string second = "2 " + segment_name(first) + "+" + std::to_string(frame_offsets(first).at(1)) +
+                             " #0 put key-1 " + std::to_string(kValueSize) + " bytes\n";
+  BOOST_TEST(contains(run.out, second));
+  BOOST_TEST(contains(run.out, "dumped " + std::to_string(kKeys) + " operation(s) of " + std::to_string(kKeys)));
+  BOOST_TEST(!contains(run.out, value_of(1, kValueSize)));  // sizes only by default
+}
+
+BOOST_AUTO_TEST_CASE(dump_from_to_selects_a_sequence_range_as_json_lines) {
+  FilledStore store;
+  ToolRun run = replay({"dump", store.dir, "--from", "10", "--to", "12", "--json"});
+  BOOST_TEST_INFO(run.all());
+  BOOST_TEST(run.exit_code == 0);
+  auto lines = parse_json_lines(run.out);
+  auto records = lines_of_type(lines, "record");
+  BOOST_REQUIRE_EQUAL(records.size(), 3u);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    BOOST_TEST(r["sequence"].get<std::uint64_t>() == 10 + i);
+    BOOST_TEST(r["key"] == key_of(static_cast<int>(9 + i)));
+    BOOST_TEST(r["op"] == "put");
+    BOOST_TEST(r["value_size"].get<std::size_t>() == kValueSize);
+    fs::path segment = store.dir + "/" + r["segment"].get<std::string>();
+    auto offsets = frame_offsets(segment);
+    BOOST_TEST((std::find(offsets.begin(), offsets.end(), r["offset"].get<std::uint64_t>()) != offsets.end()));
+  }
+  auto summary = lines_of_type(lines, "summary");
+  BOOST_REQUIRE_EQUAL(summary.size(), 1u);
+  BOOST_TEST(summary[0]["frames"] == 3);
+  BOOST_TEST(replay({"dump", store.dir, "--from", "12", "--to", "10"}).exit_code == 2);
+}
+
+BOOST_AUTO_TEST_CASE(dump_values_escaped_hex_or_redacted) {
+  TempDir tmp;
+  std::string dir = tmp.sub("store");
+  {
+    auto store = Store::open(dir, small_segment_options());
+    BOOST_REQUIRE(store.has_value());
+    BOOST_REQUIRE((*store)->put({}, "k", std::string("a\x01" "b", 3)).ok());
+    BOOST_REQUIRE((*store)->remove({}, "gone").ok());
+    BOOST_REQUIRE((*store)->close().ok());
+  }
+  ToolRun escaped = replay({"dump", dir, "--values"});
+  BOOST_TEST_INFO(escaped.all());
+  BOOST_TEST(contains(escaped.out, "1 wal/0000000000000001.wal+64 #0 put k 3 bytes = \"a\\x01b\""));
+  BOOST_TEST(contains(escaped.out, "#0 remove gone"));
+  ToolRun hex = replay({"dump", dir, "--hex"});
+  BOOST_TEST(contains(hex.out, "put k 3 bytes = 610162"));
+  ToolRun redacted = replay({"dump", dir, "--redact", "--json"});
+  BOOST_TEST_INFO(redacted.all());
+  auto records = lines_of_type(parse_json_lines(redacted.out), "record");
+  BOOST_REQUIRE_EQUAL(records.size(), 2u);
+  BOOST_TEST(records[0]["value_xxh3"].get<std::string>().size() == 16u);
+  BOOST_TEST(!records[0].contains("value"));
+  BOOST_TEST(!contains(redacted.out, "a\\\\x01b"));
+  BOOST_TEST(replay({"dump", dir, "--redact", "--values"}).exit_code == 2);
+  BOOST_TEST(replay({"dump", dir, "--hex", "--values"}).exit_code == 2);
+}
+
+BOOST_AUTO_TEST_CASE(dump_of_a_corrupt_log_skips_the_damage_with_exit_1) {
+  FilledStore store;
+  fs::path first = store.segments().front();
+  std::uint64_t damaged = frame_offsets(first).at(1);
+  flip_byte(first, damaged + 16 + 8);
+  ToolRun run = replay({"dump", store.dir, "--json"});
+  BOOST_TEST_INFO(run.all());
+  BOOST_TEST(run.exit_code == 1);
+  auto lines = parse_json_lines(run.out);
+  auto records = lines_of_type(lines, "record");
+  BOOST_TEST(records.size() == static_cast<std::size_t>(kKeys - 1));
+  for (const auto& r : records) BOOST_TEST(r["sequence"] != 2);
+  auto damage = lines_of_type(lines, "damage");
+  BOOST_REQUIRE(!damage.empty());
+  BOOST_TEST(damage[0]["segment"] == segment_name(first));
+  BOOST_TEST(damage[0]["offset"] == damaged);
+}
+
+// ---------------------------------------------------------------- sessions
+
+BOOST_AUTO_TEST_CASE(sessions_lists_interrupted_and_all_sessions) {
+  TempDir tmp;
+  std::string dir = tmp.sub("store");
+  {
+    auto store = Store::open(dir);
+    BOOST_REQUIRE(store.has_value());
+    auto sessions = SessionStore::open(**store);
+    BOOST_REQUIRE(sessions.has_value());
+    BOOST_REQUIRE((*sessions)->create("gateway-7", "chat").ok());
+    BOOST_REQUIRE((*sessions)->checkpoint("gateway-7", {"state", 3, 10, "third message", "1.0.0"}).has_value());
+    BOOST_REQUIRE((*sessions)->create("gateway-8", "done").ok());
+    BOOST_REQUIRE((*sessions)->checkpoint("gateway-8", {"state", 1, 1, "only", "1.0.0"}).has_value());
+    BOOST_REQUIRE((*sessions)->complete("gateway-8").ok());
+    sessions->reset();
+    BOOST_REQUIRE((*store)->close().ok());
+  }
+  ToolRun run = replay({"sessions", dir});
+  BOOST_TEST_INFO(run.all());
+  BOOST_TEST(run.exit_code == 0);
+  BOOST_TEST(contains(run.out, "interrupted sessions: 1"));
+  BOOST_TEST(contains(run.out, "sessions: 2"));
+  BOOST_TEST(contains(run.out, "gateway-8  completed  latest checkpoint #1"));
+
+  auto lines = parse_json_lines(replay({"sessions", dir, "--json"}).out);
+  auto interrupted = lines_of_type(lines, "session");
+  BOOST_REQUIRE_EQUAL(interrupted.size(), 1u);
+  BOOST_TEST(interrupted[0]["id"] == "gateway-7");
+  BOOST_TEST(interrupted[0]["latest_checkpoint"] == 1);
+  auto all = lines_of_type(lines, "session_info");
+  BOOST_REQUIRE_EQUAL(all.size(), 2u);
+  BOOST_TEST(all[1]["id"] == "gateway-8");
+  BOOST_TEST(all[1]["status"] == "completed");
+}
+
+// ---------------------------------------------------------------- repair
+
+BOOST_AUTO_TEST_CASE(repair_is_a_dry_run_unless_yes) {
+  FilledStore store;
+  fs::path last = tear_last_frame(store);
+  auto size_before = fs::file_size(last);
+  auto check = lines_of_type(parse_json_lines(replay({store.dir, "--json"}).out), "check");
+  BOOST_REQUIRE_EQUAL(check.size(), 1u);
+  const std::uint64_t torn_bytes = check[0]["bytes_truncated"].get<std::uint64_t>();
+  BOOST_TEST(torn_bytes > 0u);
+  ToolRun dry = replay({"repair", store.dir});
+  BOOST_TEST_INFO(dry.all());
+  BOOST_TEST(dry.exit_code == 0);
+  BOOST_TEST(contains(dry.out, "dry run): would cut " + std::to_string(torn_bytes) + " byte(s)"));
+  BOOST_TEST(contains(dry.out, "torn tail: " + segment_name(last)));
+  BOOST_TEST(fs::file_size(last) == size_before);
+  BOOST_TEST(!fs::exists(last.string() + ".broken"));
+
+  ToolRun json = replay({"repair", store.dir, "--json"});
+  auto plan = lines_of_type(parse_json_lines(json.out), "repair_plan");
+  BOOST_REQUIRE_EQUAL(plan.size(), 1u);
+  BOOST_TEST(plan[0]["bytes_truncated"] == torn_bytes);
+
+  ToolRun yes = replay({"repair", store.dir, "--yes"});
+  BOOST_TEST_INFO(yes.all());
+  BOOST_TEST(yes.exit_code == 0);
+  BOOST_TEST(fs::exists(last.string() + ".broken"));
+  BOOST_TEST(contains(yes.out, "verdict: clean"));
+}
+
+BOOST_AUTO_TEST_CASE(repair_mode_point_in_time_salvages_a_bit_flip) {
+  FilledStore store;
+  fs::path first = store.segments().front();
+  flip_byte(first, frame_offsets(first).at(3) + 16 + 8);  // sequence 4 is damaged
+  BOOST_TEST(replay({"repair", store.dir, "--yes"}).exit_code == 1);  // the default mode refuses it
+  ToolRun dry = replay({"repair", store.dir, "--mode", "point_in_time"});
+  BOOST_TEST_INFO(dry.all());
+  BOOST_TEST(dry.exit_code == 0);
+  BOOST_TEST(contains(dry.out, "keep 3 frame(s) up to sequence 3"));
+
+  ToolRun yes = replay({"repair", store.dir, "--mode", "point_in_time", "--yes", "--json"});
+  BOOST_TEST_INFO(yes.all());
+  BOOST_TEST(yes.exit_code == 0);
+  BOOST_TEST(fs::exists(first.string() + ".broken"));
+  auto verdict = lines_of_type(parse_json_lines(yes.out), "verdict");
+  BOOST_REQUIRE_EQUAL(verdict.size(), 1u);
+  BOOST_TEST(verdict[0]["result"] == "clean");
+
+  auto reopened = Store::open(store.dir, small_segment_options());
+  BOOST_REQUIRE(reopened.has_value());
+  BOOST_TEST((*reopened)->last_sequence() == 3u);
+  BOOST_TEST((*reopened)->get(key_of(2)).value().value_or("") == value_of(2, kValueSize));
+}
+
+BOOST_AUTO_TEST_CASE(missing_segment_is_corruption_and_point_in_time_cuts_there) {
+  FilledStore store;
+  auto segments = store.segments();
+  BOOST_REQUIRE_GE(segments.size(), 3u);
+  fs::remove(segments[1]);
+  ToolRun run = replay({store.dir});
+  BOOST_TEST_INFO(run.all());
+  BOOST_TEST(run.exit_code == 1);
+  BOOST_TEST(contains(run.out, "missing segment"));
+  ToolRun dry = replay({"repair", store.dir, "--mode", "point_in_time"});
+  BOOST_TEST_INFO(dry.all());
+  BOOST_TEST(dry.exit_code == 0);
+  BOOST_TEST(contains(dry.out, "keep " + std::to_string(frame_offsets(segments[0]).size()) + " frame(s)"));
+}
+
+// ---------------------------------------------------------------- a live holder
+
+BOOST_AUTO_TEST_CASE(read_only_commands_work_while_a_live_process_holds_the_store) {
+  FilledStore store;
+  HolderProcess holder(store.dir, 5);
+  const std::string pid = std::to_string(holder.pid());
+
+  ToolRun verify = replay({store.dir});
+  BOOST_TEST_INFO(verify.all());
+  BOOST_TEST(verify.exit_code == 0);
+  BOOST_TEST(contains(verify.out, "in use by pid " + pid));
+  BOOST_TEST(contains(verify.out, "last sequence " + std::to_string(kKeys + 5)));
+
+  ToolRun dump = replay({"dump", store.dir, "--from", std::to_string(kKeys + 1)});
+  BOOST_TEST_INFO(dump.all());
+  BOOST_TEST(dump.exit_code == 0);
+  BOOST_TEST(contains(dump.out, "put held-4 "));
+  BOOST_TEST(replay({"sessions", store.dir}).exit_code == 0);
+
+  ToolRun dry = replay({"repair", store.dir});
+  BOOST_TEST(dry.exit_code == 0);
+  BOOST_TEST(contains(dry.out, "in use by pid " + pid));
+  ToolRun yes = replay({"repair", store.dir, "--yes"});
+  BOOST_TEST_INFO(yes.all());
+  BOOST_TEST(yes.exit_code == 2);
+  BOOST_TEST(contains(yes.err, pid));
+  BOOST_TEST(holder.release() == 0);
+}
+
+// ---------------------------------------------------------------- progress
+
+BOOST_AUTO_TEST_CASE(progress_line_only_when_stderr_is_a_terminal) {
+  TempDir tmp;
+  std::string dir = tmp.sub("store");
+  {
+    auto store = Store::open(dir, small_segment_options());
+    BOOST_REQUIRE(store.has_value());
+    for (int i = 0; i < 5000; ++i) BOOST_REQUIRE((*store)->put({Durability::none}, key_of(i), "v").ok());
+    BOOST_REQUIRE((*store)->close().ok());
+  }
+  ToolRun on_tty = run_tool_with_tty_stderr(tool_path("WALKV_REPLAY"), {"dump", dir});
+  BOOST_TEST_INFO(on_tty.err);
+  BOOST_TEST(on_tty.exit_code == 0);
+  BOOST_TEST(contains(on_tty.err, "4096 frames"));
+  BOOST_TEST(!contains(on_tty.out, "frames\r"));
+  ToolRun piped = replay({"dump", dir});
+  BOOST_TEST(piped.exit_code == 0);
+  BOOST_TEST(piped.err.empty());
+  ToolRun verify_tty = run_tool_with_tty_stderr(tool_path("WALKV_REPLAY"), {dir});
+  BOOST_TEST(contains(verify_tty.err, "verifying"));
+}
+
+BOOST_AUTO_TEST_CASE(subcommand_help_names_every_flag) {
+  ToolRun dump = replay({"dump", "--help"});
+  BOOST_TEST(dump.exit_code == 0);
+  for (const char* flag : {"--from", "--to", "--values", "--hex", "--redact", "--json"})
+    BOOST_TEST(contains(dump.out, flag), flag);
+  ToolRun repair = replay({"repair", "--help"});
+  for (const char* flag : {"--mode", "--yes", "--json"}) BOOST_TEST(contains(repair.out, flag), flag);
+  ToolRun top = replay({"--help"});
+  BOOST_TEST(contains(top.out, "Examples:"));
+  BOOST_TEST(contains(top.out, "Exit status:"));
+  BOOST_TEST(replay({"verify"}).exit_code == 2);  // DIR is required
 }

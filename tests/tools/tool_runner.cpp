@@ -82,6 +82,26 @@ ToolRun run_tool(const std::string& program, const std::vector<std::string>& arg
   return run;
 }
 
+ToolRun run_tool_with_tty_stderr(const std::string& program, const std::vector<std::string>& args) {
+  int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) throw std::runtime_error("no pseudo-terminal");
+  const char* slave_name = ptsname(master);
+  if (slave_name == nullptr) throw std::runtime_error("ptsname failed");
+  int slave = open(slave_name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (slave < 0) throw std::runtime_error("cannot open the pseudo-terminal");
+  Pipe out = make_pipe();
+  pid_t child = fork();
+  if (child < 0) throw std::runtime_error("fork failed");
+  if (child == 0) exec_child(program, args, out, Pipe{-1, slave});
+  close(out.write_end);
+  close(slave);
+  ToolRun run;
+  // The terminal reports EIO once the child (its last holder) is gone.
+  drain(out.read_end, master, run);
+  run.exit_code = wait_exit_code(child);
+  return run;
+}
+
 std::string tool_path(const char* name) {
   const char* path = std::getenv(name);
   if (path == nullptr || *path == '\0') throw std::runtime_error(std::string(name) + " is not set (run via meson test)");

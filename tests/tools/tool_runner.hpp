@@ -16,6 +16,10 @@ struct ToolRun {
 // Runs `program` with `args`, waits for it, and returns its exit code and output.
 ToolRun run_tool(const std::string& program, const std::vector<std::string>& args);
 
+// As run_tool, but the program's stderr is a terminal (a pseudo-terminal the
+// test reads), so that tools show their progress line; stdout is a pipe.
+ToolRun run_tool_with_tty_stderr(const std::string& program, const std::vector<std::string>& args);
+
 // The path of a built program, from environment variable `name` (set by meson
 // test); throws when it is not set.
 std::string tool_path(const char* name);

@@ -221,7 +221,7 @@ BOOST_AUTO_TEST_CASE(sync_failure_is_reported) {
   auto writer = open_writer(fs, dir);
   append_range(*writer, 1, 1, 64);
   fs.fail_fdatasyncs = 1;
-  BOOST_TEST((writer->sync().code() == Code::io_error));
+  BOOST_TEST((writer->sync().code() == Code::poisoned));
 }
 
 BOOST_AUTO_TEST_CASE(no_space_while_creating_the_first_segment) {

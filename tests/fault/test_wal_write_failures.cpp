@@ -1,28 +1,26 @@
-// Tests that fail until lib/wal/log_writer.cpp is fixed; NOT built by
-// meson.build yet (no expected failures in the suite). See the "Open bugs"
-// section of docs/durability.md. Once LogWriter is fixed, add this file to
-// tests/fault/meson.build (its cases are listed there, commented out).
-//
-// The bugs:
-//  1. LogWriter::make_room (rollover) and LogWriter::roll (compaction) return
-//     the fdatasync error of the old segment as io_error/no_space instead of
-//     Code::poisoned, so the store keeps writing into a new segment. On Linux
-//     the pages that fdatasync failed to write are marked clean (fsyncgate):
-//     a later power loss loses them while the newer segment survives — a hole,
-//     and the next open refuses the log ("sequence gap").
-//  2. LogWriter::create_segment: when the fsync of wal/ fails after the
-//     rename, the cleanup unlinks "<name>.tmp", which no longer exists, and
-//     leaves the renamed, empty "<name>" behind while the writer stays in the
-//     old segment. The log later continues past that sequence in the old
-//     segment, and the leftover sorts before the next segment: the next open
-//     refuses the log ("sequence gap: expected 29, found 26") — even without
-//     a power loss.
-//  3. An append whose pwrite fails with ENOSPC while the disk stays full
-//     cannot zero its partial frame (the zeroing pwrite fails too) and poisons
-//     the store, so it does not "accept writes again once space returns"
-//     (brief §7) without a reopen. Remembering the range to zero and zeroing
-//     it before the next append would keep the store usable.
-#define BOOST_TEST_MODULE fault_pending_wal_fixes
+// tests/fault: how the log writer handles a failed I/O call in the middle of
+// its work — the bugs these tests found in lib/wal/log_writer.cpp, now fixed
+// (docs/durability.md, "Bugs found by these tests"):
+//  1. A failed fdatasync of the current segment at a rollover (LogWriter::
+//     make_room) or at compaction's roll (LogWriter::roll) returned io_error,
+//     and the store went on writing into a new segment. On Linux the pages
+//     that fdatasync failed to write are marked clean (fsyncgate): a later
+//     power loss lost them while the newer segment survived — a hole, and the
+//     next open refused the log ("sequence gap"). Now: Code::poisoned.
+//  2. When the fsync of wal/ failed after a new segment's rename, the cleanup
+//     unlinked "<name>.tmp", which no longer existed, and left the renamed,
+//     empty "<name>" behind while the writer stayed in the old segment. The
+//     log later continued past that sequence in the old segment, and the next
+//     open refused it ("sequence gap") — even without a power loss. Now the
+//     renamed segment is removed durably (or the store is poisoned).
+//  3. An append whose pwrite failed with ENOSPC while the disk stayed full
+//     could not zero its partial frame and poisoned the store, so it did not
+//     "accept writes again once space returns" (brief §7). Now the partial
+//     write is cut off (ftruncate frees space) or remembered and removed
+//     before the next append.
+// Then every I/O call of the scripted workload fails once (EIO, ENOSPC) while
+// the workload goes on, and the reopened store must hold a prefix of it.
+#define BOOST_TEST_MODULE fault_wal_write_failures
 #include <boost/test/unit_test.hpp>
 
 #include "crash_enumeration.hpp"

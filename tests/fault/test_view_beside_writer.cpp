@@ -1,0 +1,144 @@
+// tests/fault: a read-only view of a store opened in the process that writes
+// it. LMDB must not have one file open twice in a process (its record locks
+// and reader table are per process: a second environment broke the writer's
+// reads with MDB_BAD_RSLOT), so both share one LMDB environment per data file
+// (lib/snapshot/shared_env.hpp), reference counted: whichever closes first,
+// the other keeps reading — and the writer keeps writing and compacting.
+#define BOOST_TEST_MODULE fault_view_beside_writer
+#include <boost/test/unit_test.hpp>
+
+#include "fault_fixture.hpp"
+#include "snapshot/shared_env.hpp"
+
+using namespace walkv;
+using namespace walkv::test;
+
+namespace {
+
+Options small_map() {
+  Options o = fault_options();
+  o.initial_map_size = 256u << 10;  // compactions below grow it while the view is open
+  return o;
+}
+
+// `count` keys "<prefix><i>" with values large enough to grow a small map.
+Model put_keys(Store& s, const std::string& prefix, int count) {
+  Model m;
+  for (int i = 0; i < count; ++i) {
+    const std::string key = prefix + std::to_string(i);
+    BOOST_REQUIRE(s.put(kNone, key, filler(2000, i)).ok());
+    m[key] = filler(2000, i);
+  }
+  return m;
+}
+
+// Every key of `expected` reads back through `s` (snapshot or memtable), many
+// times over (pooled LMDB read transactions are renewed on every call).
+void check_reads(const Store& s, const Model& expected, const char* who) {
+  BOOST_TEST_CONTEXT(who) {
+    for (int round = 0; round < 3; ++round) {
+      for (const auto& [key, value] : expected) {
+        auto got = s.get(key);
+        BOOST_REQUIRE_MESSAGE(got.has_value(), key << ": " << error_text(got));
+        BOOST_REQUIRE_MESSAGE(got->has_value(), key << " missing");
+        BOOST_TEST((**got == value), key);
+      }
+    }
+    auto all = read_all(s);
+    BOOST_REQUIRE_MESSAGE(all.has_value(), error_text(all));
+    for (const auto& [key, value] : expected) BOOST_TEST(all->count(key) == 1u, key);
+  }
+}
+
+Model merged(Model a, const Model& b) {
+  a.insert(b.begin(), b.end());
+  return a;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(view_closed_first_leaves_the_writer_reading_and_writing) {
+  TempDir dir;
+  const std::string path = dir.sub("store");
+  const std::size_t envs_before = snapshot_detail::shared_env_count();
+  auto writer = Store::open(path, small_map());
+  BOOST_REQUIRE_MESSAGE(writer.has_value(), error_text(writer));
+  const Model compacted = put_keys(**writer, "snap/", 40);
+  BOOST_REQUIRE((*writer)->compact().ok());
+  const Model logged = put_keys(**writer, "log/", 5);
+  BOOST_REQUIRE((*writer)->sync().ok());
+  {
+    auto view = Store::open_read_only(path, small_map());
+    BOOST_REQUIRE_MESSAGE(view.has_value(), error_text(view));
+    // one LMDB environment for the file, shared by both
+    BOOST_TEST(snapshot_detail::shared_env_count() == envs_before + 1);
+    check_reads(**view, merged(compacted, logged), "view");
+    check_reads(**writer, merged(compacted, logged), "writer beside the view");
+    // The writer compacts (and grows the map) while the view is open.
+    const Model more = put_keys(**writer, "more/", 80);
+    BOOST_REQUIRE((*writer)->compact().ok());
+    check_reads(**writer, merged(merged(compacted, logged), more), "writer after compacting");
+    check_reads(**view, compacted, "view after the writer compacted");
+  }
+  // The view is gone; the writer's environment is not.
+  BOOST_TEST(snapshot_detail::shared_env_count() == envs_before + 1);
+  check_reads(**writer, merged(compacted, logged), "writer after the view closed");
+  const Model last = put_keys(**writer, "last/", 5);
+  BOOST_REQUIRE((*writer)->compact().ok());
+  check_reads(**writer, last, "writer after compacting again");
+  BOOST_REQUIRE((*writer)->close().ok());
+  writer->reset();
+  BOOST_TEST(snapshot_detail::shared_env_count() == envs_before);
+}
+
+BOOST_AUTO_TEST_CASE(writer_closed_first_leaves_the_view_reading) {
+  TempDir dir;
+  const std::string path = dir.sub("store");
+  const std::size_t envs_before = snapshot_detail::shared_env_count();
+  auto writer = Store::open(path, small_map());
+  BOOST_REQUIRE_MESSAGE(writer.has_value(), error_text(writer));
+  const Model compacted = put_keys(**writer, "snap/", 40);
+  BOOST_REQUIRE((*writer)->compact().ok());
+  auto view = Store::open_read_only(path, small_map());
+  BOOST_REQUIRE_MESSAGE(view.has_value(), error_text(view));
+  check_reads(**view, compacted, "view beside the writer");
+  check_reads(**writer, compacted, "writer beside the view");
+  BOOST_REQUIRE((*writer)->close().ok());
+  writer->reset();
+  BOOST_TEST(snapshot_detail::shared_env_count() == envs_before + 1);  // the view still holds it
+  check_reads(**view, compacted, "view after the writer closed");
+  view->reset();
+  BOOST_TEST(snapshot_detail::shared_env_count() == envs_before);
+  // Reopening for writing after both closed works as before.
+  auto again = Store::open(path, small_map());
+  BOOST_REQUIRE_MESSAGE(again.has_value(), error_text(again));
+  check_reads(**again, compacted, "writer reopened");
+}
+
+// A writer cannot use an environment this process opened read-only (LMDB
+// cannot upgrade it, nor open the file a second time): a clear error, and the
+// view keeps working; once the view is closed the store opens.
+BOOST_AUTO_TEST_CASE(writer_opened_beside_an_earlier_view_is_refused_clearly) {
+  TempDir dir;
+  const std::string path = dir.sub("store");
+  Model compacted;
+  {
+    auto writer = Store::open(path, small_map());
+    BOOST_REQUIRE_MESSAGE(writer.has_value(), error_text(writer));
+    compacted = put_keys(**writer, "snap/", 10);
+    BOOST_REQUIRE((*writer)->compact().ok());
+  }
+  auto view = Store::open_read_only(path, small_map());
+  BOOST_REQUIRE_MESSAGE(view.has_value(), error_text(view));
+  {
+    auto writer = Store::open(path, small_map());
+    BOOST_REQUIRE(!writer.has_value());
+    BOOST_TEST((writer.error().code() == Code::not_supported), writer.error().to_string());
+    BOOST_TEST(writer.error().message().find("read-only") != std::string::npos, writer.error().to_string());
+  }
+  check_reads(**view, compacted, "view after the refused writer");
+  view->reset();
+  auto writer = Store::open(path, small_map());
+  BOOST_REQUIRE_MESSAGE(writer.has_value(), error_text(writer));
+  check_reads(**writer, compacted, "writer after the view closed");
+}

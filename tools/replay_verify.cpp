@@ -1,0 +1,102 @@
+// walkv-replay verify (the default) and sessions: read-only, no lock, on a
+// point-in-time view of the store.
+#include <iostream>
+#include <limits>
+
+#include <walkv/check.hpp>
+#include <walkv/session.hpp>
+#include <walkv/store.hpp>
+
+#include "exit_code.hpp"
+#include "printable.hpp"
+#include "progress.hpp"
+#include "replay_args.hpp"
+#include "replay_report.hpp"
+
+namespace walkv::tools {
+
+namespace {
+
+OutputFormat format_of(const ReplayArgs& args) {
+  return args.json ? OutputFormat::json_lines : OutputFormat::text;
+}
+
+Result<LogCheck> verify_log(const std::string& dir) {
+  Progress progress(kReplayTool, "verifying " + printable(dir));
+  return check_log(dir, [&progress](std::uint64_t frames) { progress.frames(frames); });
+}
+
+// Sessions as a restart would find them: the log as open would see it, or,
+// when it is corrupt, the consistent prefix before the first damage.
+struct SessionsView {
+  std::vector<InterruptedSession> interrupted;
+  std::vector<SessionInfo> all;
+};
+
+Result<SessionsView> read_sessions(const std::string& dir, const LogCheck& check, bool with_all) {
+  const std::uint64_t live_epoch = check.locked ? check.open_epoch : std::numeric_limits<std::uint64_t>::max();
+  SessionsView view;
+  Status s = read_point_in_time(dir, RecoveryMode::point_in_time, [&](const Store& store) {
+    view = SessionsView{};  // an earlier attempt's results are not consistent
+    auto interrupted = list_interrupted(store, live_epoch);
+    if (!interrupted) return interrupted.error();
+    view.interrupted = std::move(*interrupted);
+    if (!with_all) return Status();
+    auto all = list_sessions(store);
+    if (!all) return all.error();
+    view.all = std::move(*all);
+    return Status();
+  });
+  if (!s.ok()) return error(s);
+  return view;
+}
+
+std::string view_name(const LogCheck& check) {
+  return check.corrupt ? "as of the log up to its first damage" : "";
+}
+
+int finish(ReplayReport& report, const LogCheck& check, int sessions_exit) {
+  LogVerdict verdict = verdict_of(check);
+  int exit_code = verdict == LogVerdict::corrupt ? exit_problems : exit_ok;
+  if (sessions_exit > exit_code) exit_code = sessions_exit;
+  report.verdict(verdict, exit_code);
+  return exit_code;
+}
+
+}  // namespace
+
+bool require_store(const std::string& dir) {
+  if (is_store(dir)) return true;
+  std::cerr << kReplayTool << ": " << printable(dir) << " is not a walkv store (no snapshot/ and wal/)\n";
+  return false;
+}
+
+int run_verify(const ReplayArgs& args) {
+  if (!require_store(args.dir)) return exit_error;
+  ReplayReport report(std::cout, format_of(args));
+  auto check = verify_log(args.dir);
+  if (!check) return report_failure(kReplayTool, "cannot verify " + args.dir, check.error());
+  report.check(args.dir, "verify", *check);
+  int sessions_exit = exit_ok;
+  auto sessions = read_sessions(args.dir, *check, false);
+  if (sessions) {
+    report.sessions(sessions->interrupted, view_name(*check));
+  } else {
+    sessions_exit = report_failure(kReplayTool, "cannot list sessions", sessions.error());
+  }
+  return finish(report, *check, sessions_exit);
+}
+
+int run_sessions(const ReplayArgs& args) {
+  if (!require_store(args.dir)) return exit_error;
+  ReplayReport report(std::cout, format_of(args));
+  auto check = verify_log(args.dir);
+  if (!check) return report_failure(kReplayTool, "cannot verify " + args.dir, check.error());
+  auto sessions = read_sessions(args.dir, *check, true);
+  if (!sessions) return report_failure(kReplayTool, "cannot list sessions", sessions.error());
+  report.sessions(sessions->interrupted, view_name(*check));
+  report.all_sessions(sessions->all);
+  return finish(report, *check, exit_ok);
+}
+
+}  // namespace walkv::tools
