@@ -495,6 +495,34 @@ typedef enum walkv_recovery_counter_t {
  */
 uint64_t walkv_store_recovery_counter(const walkv_store_t* store, walkv_recovery_counter_t counter) WALKV_NOEXCEPT;
 
+/** The store's statistics counters since open (C++ `walkv::Statistics`,
+ *  include/walkv/statistics.hpp, which documents each counter exactly). */
+typedef struct walkv_statistics_t {
+  uint64_t bytes_written;    /**< log bytes written (frame headers and padding included) */
+  uint64_t frames_written;   /**< frames (write batches) written */
+  uint64_t group_commits;    /**< group-commit rounds (one write of the log each) */
+  uint64_t fdatasyncs;       /**< fdatasync calls on the log */
+  uint64_t synced_writers;   /**< writers whose write one of those fdatasyncs made durable */
+  uint64_t write_stalls;     /**< write groups that waited for a segment rollover */
+  uint64_t write_stall_ns;   /**< time spent in those waits, ns */
+  uint64_t compactions;      /**< compactions completed */
+  uint64_t bytes_compacted;  /**< log bytes folded into the snapshot */
+  uint64_t compaction_ns;    /**< wall time of those compactions, ns */
+  uint64_t replay_bytes;     /**< log bytes replayed by open */
+  uint64_t replay_ns;        /**< wall time of that replay, ns */
+  int poisoned;              /**< 1 once an fdatasync failed: every write fails until reopen */
+} walkv_statistics_t;
+
+/**
+ * Reads the store's statistics counters (a consistent-enough copy: each
+ * counter is read atomically, not all at one instant). Thread-safe.
+ * Mean writers per fdatasync = synced_writers / fdatasyncs.
+ * @param store an open store or view.
+ * @param[out] stats receives the counters.
+ * @return ::WALKV_OK; ::WALKV_INVALID_ARGUMENT (NULL argument).
+ */
+walkv_code_t walkv_store_statistics(const walkv_store_t* store, walkv_statistics_t* stats) WALKV_NOEXCEPT;
+
 /**
  * One damaged place found by the recovery of the open that made `store` (a
  * torn tail or, with the salvaging modes, corruption), in log order.

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Packaging test: `meson install --destdir` into a temporary directory, then
-# build the C++ and the C example programs of docs/api.md (extracted from the
-# page, so the documentation is what gets tested) against the *installed*
+# build the C++ example of README.md and the C example of docs/api.md (extracted from the
+# files, so the documentation is what gets tested) against the *installed*
 # files using only `pkg-config --cflags --libs walkv` (shared, and `--static`
 # against libwalkv.a), run them, and run the installed tools.
 #
@@ -63,18 +63,19 @@ cp "$work/one.c" "$work/one_c.cpp"
 $CXX -std=c++11 -Wall -Wextra -pedantic -Werror -fsyntax-only $cflags "$work/one_c.cpp" ||
   fail "walkv/c.h does not compile as C++11"
 
-# 3. Build the examples of docs/api.md with nothing but pkg-config's flags.
+# 3. Build the examples of README.md (C++) and docs/api.md (C) with nothing but pkg-config's flags.
+# extract NAME DOC: the code block after "<!-- example: NAME -->" in DOC.
 extract() {
   awk -v marker="<!-- example: $1 -->" '
     $0 == marker { found = 1; next }
     found == 1 && /^```/ { found = 2; next }
     found == 2 && /^```/ { exit }
     found == 2 { print }
-  ' "$source_root/docs/api.md" >"$work/$1"
-  [ -s "$work/$1" ] || fail "docs/api.md has no example $1"
+  ' "$source_root/$2" >"$work/$1"
+  [ -s "$work/$1" ] || fail "$2 has no example $1"
 }
-extract app.cpp
-extract app.c
+extract app.cpp README.md
+extract app.c docs/api.md
 
 libs=$(pkg-config --libs walkv)
 static_libs=$(pkg-config --static --libs walkv)
@@ -86,7 +87,7 @@ esac
 static_libs=$(printf '%s\n' " $static_libs " | sed 's/ -lwalkv / -l:libwalkv.a /')
 
 # shellcheck disable=SC2086
-$CXX -std=c++20 $CONSUMER_FLAGS $cflags -c "$work/app.cpp" -o "$work/app_cpp.o" || fail "the C++ example of docs/api.md does not compile"
+$CXX -std=c++20 $CONSUMER_FLAGS $cflags -c "$work/app.cpp" -o "$work/app_cpp.o" || fail "the C++ example of README.md does not compile"
 # shellcheck disable=SC2086
 $CC -std=c11 $CONSUMER_FLAGS $cflags -c "$work/app.c" -o "$work/app_c.o" || fail "the C example of docs/api.md does not compile"
 # shellcheck disable=SC2086

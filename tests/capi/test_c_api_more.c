@@ -1,6 +1,7 @@
-/* walkv C API test, plain C11: checkpoint lists, namespaced session ids with
- * exact prefix drops, and the checkpointer (include/walkv/c.h sections
- * "Checkpoint lists", "Session ids", "Checkpointer"), against real stores. */
+/* walkv C API test, plain C11: store statistics, checkpoint lists,
+ * namespaced session ids with exact prefix drops, and the checkpointer
+ * (include/walkv/c.h: walkv_store_statistics and the sections "Checkpoint
+ * lists", "Session ids", "Checkpointer"), against real stores. */
 #define _XOPEN_SOURCE 700
 
 #include <walkv/c.h>
@@ -32,6 +33,41 @@ static walkv_sessions_t* open_sessions(walkv_store_t* store, uint32_t keep) {
   CHECK_OK(walkv_sessions_open(store, options, &sessions, E));
   walkv_sessionoptions_destroy(options);
   return sessions;
+}
+
+/* ---- statistics ------------------------------------------------------------------ */
+
+static void test_statistics(void) {
+  walkv_store_t* store = open_store("statistics");
+  walkv_statistics_t before;
+  CHECK_OK(walkv_store_statistics(store, &before));
+  CHECK(before.frames_written == 0);
+  CHECK(before.poisoned == 0);
+
+  walkv_writeoptions_t* sync = walkv_writeoptions_create();
+  CHECK(sync != NULL);
+  walkv_writeoptions_set_durability(sync, WALKV_DURABILITY_SYNC);
+  for (int i = 0; i < 3; ++i) CHECK_OK(walkv_put(store, sync, S("key"), S("value"), E));
+  walkv_writeoptions_destroy(sync);
+
+  walkv_statistics_t after;
+  CHECK_OK(walkv_store_statistics(store, &after));
+  /* Three synced writes from one thread: three frames, three fdatasyncs,
+   * each making one writer durable. */
+  CHECK(after.frames_written == 3);
+  CHECK(after.fdatasyncs == 3);
+  CHECK(after.synced_writers == 3);
+  CHECK(after.bytes_written > 3 * strlen("keyvalue"));
+  CHECK(after.compactions == 0);
+
+  CHECK_OK(walkv_compact(store, E));
+  CHECK_OK(walkv_store_statistics(store, &after));
+  CHECK(after.compactions == 1);
+  CHECK(after.bytes_compacted > 0);
+
+  CHECK(walkv_store_statistics(NULL, &after) == WALKV_INVALID_ARGUMENT);
+  CHECK(walkv_store_statistics(store, NULL) == WALKV_INVALID_ARGUMENT);
+  CHECK_OK(walkv_close(store, E));
 }
 
 /* ---- checkpoint lists --------------------------------------------------------- */
@@ -249,11 +285,12 @@ static void test_checkpointer(void) {
 
 int main(void) {
   make_base_dir("walkv-capi-more");
+  test_statistics();
   test_list_checkpoints();
   test_session_ids();
   test_drop_under();
   test_checkpointer();
   remove_base_dir();
-  printf("walkv C API (checkpoint lists, ids, checkpointer): all checks passed\n");
+  printf("walkv C API (statistics, checkpoint lists, ids, checkpointer): all checks passed\n");
   return 0;
 }
