@@ -79,7 +79,7 @@ std::string script(const BenchResults& r, const std::vector<Series>& series, con
      << "set output '" << png << "'\n"
      << "set multiplot layout 1," << sizes.size() << " title 'walkv-bench " << r.started_at
      << ": durable puts, ops/s against writer threads'\n"
-     << "set logscale xy\nset grid\nset key bottom right\nset xlabel 'threads'\nset ylabel 'ops/s'\n"
+     << "set logscale xy\nset grid\nset key top left\nset xlabel 'threads'\nset ylabel 'ops/s'\n"
      << "set xtics (";
   for (std::size_t i = 0; i < r.config.durable_threads.size(); ++i)
     gp << (i ? ", " : "") << r.config.durable_threads[i];

@@ -14,7 +14,7 @@ namespace walkv_bench {
 
 // Workload names accepted by --workloads.
 inline const std::vector<std::string> kAllWorkloads = {"device", "durable", "unsynced", "get", "recovery",
-                                                       "compaction"};
+                                                       "compaction", "checkpointer"};
 
 struct BenchConfig {
   bool quick = false;
@@ -31,6 +31,10 @@ struct BenchConfig {
   std::vector<int> get_threads{1, 2};
   std::vector<std::uint64_t> recovery_mb{256, 1024};
   std::uint64_t device_write_mb = 256;  // sequential write bandwidth sample
+  // Workload 6 (checkpointer_workload.hpp).
+  int checkpointer_sessions = 100;
+  int checkpointer_messages = 95;
+  std::size_t checkpointer_state_bytes = 2048;
 
   std::string scratch_dir;  // stores and device files live here (one filesystem)
   std::string out_dir;      // JSON, Markdown and PNG of the run

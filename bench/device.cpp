@@ -71,22 +71,22 @@ struct SyncRate {
   double p50_us = 0;
 };
 
-// 4 KiB appends, each followed by fdatasync, until `duration` passes or the
-// file is full.
+// `append_size` appends, each followed by fdatasync, until `duration` passes
+// or the file is full.
 SyncRate append_sync_rate(const std::string& path, std::uint64_t size, bool zero_fill,
-                          std::chrono::milliseconds duration) {
+                          std::chrono::milliseconds duration, std::size_t append_size = kAppendSize) {
   const int fd = preallocated_file(path, size, zero_fill);
-  const std::vector<char> block = random_bytes(kAppendSize);
+  const std::vector<char> block = random_bytes(append_size);
   LatencyHistogram latency;
   const auto start = Clock::now();
   const auto deadline = start + duration;
   std::uint64_t offset = 0;
-  while (offset + kAppendSize <= size && Clock::now() < deadline) {
+  while (offset + append_size <= size && Clock::now() < deadline) {
     const auto t0 = Clock::now();
-    pwrite_all(fd, block.data(), kAppendSize, offset);
+    pwrite_all(fd, block.data(), append_size, offset);
     if (::fdatasync(fd) != 0) fail("fdatasync");
     latency.record(static_cast<std::uint64_t>(std::chrono::nanoseconds(Clock::now() - t0).count()));
-    offset += kAppendSize;
+    offset += append_size;
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   ::close(fd);
@@ -144,6 +144,11 @@ DeviceResult measure_device(const ScratchDir& scratch, const BenchConfig& config
   const std::string sequential = dir + "/sequential";
   r.sequential_write_mb_per_second = sequential_write_mb_per_second(sequential, r.sequential_write_bytes);
   r.page_cache_read_mb_per_second = page_cache_read_mb_per_second(sequential, r.sequential_write_bytes, 4);
+  ::unlink(sequential.c_str());
+  const std::size_t group = 64 * kAppendSize;
+  const std::uint64_t group_file_size = config.quick ? (16u << 20) : (1024u << 20);
+  const SyncRate groups = append_sync_rate(dir + "/groups", group_file_size, false, config.duration, group);
+  r.synced_append_mb_per_second = groups.per_second * static_cast<double>(group) / 1e6;
   r.measured = true;
   scratch.remove(dir);
   return r;

@@ -19,6 +19,9 @@ json config_json(const BenchConfig& c) {
           {"unsynced_threads", c.unsynced_threads},
           {"get_threads", c.get_threads},
           {"recovery_mb", c.recovery_mb},
+          {"checkpointer_sessions", c.checkpointer_sessions},
+          {"checkpointer_messages", c.checkpointer_messages},
+          {"checkpointer_state_bytes", c.checkpointer_state_bytes},
           {"device_write_mb", c.device_write_mb}};
 }
 
@@ -37,7 +40,8 @@ json device_json(const DeviceResult& d) {
           {"fdatasync_p50_us_zero_filled", d.fdatasync_p50_us_zero_filled},
           {"sequential_write_bytes", d.sequential_write_bytes},
           {"sequential_write_mb_per_second", d.sequential_write_mb_per_second},
-          {"page_cache_read_mb_per_second", d.page_cache_read_mb_per_second}};
+          {"page_cache_read_mb_per_second", d.page_cache_read_mb_per_second},
+          {"synced_append_mb_per_second", d.synced_append_mb_per_second}};
 }
 
 json throughput_json(const ThroughputCell& c) {
@@ -61,7 +65,24 @@ json recovery_json(const RecoveryCell& c) {
           {"baseline_rss_mb", c.baseline_rss_mb},
           {"peak_rss_mb", c.peak_rss_mb},
           {"rss_growth_mb", c.rss_growth_mb()},
+          {"anon_growth_mb", c.anon_growth_mb},
+          {"file_growth_mb", c.file_growth_mb},
           {"log_bytes_replayed", c.log_bytes_replayed}};
+}
+
+// The largest entries of the store directory; the rest summed in one entry,
+// so a directory of 10,000 files (file-per-session) stays a few lines.
+json disk_parts_json(const std::vector<std::pair<std::string, std::uint64_t>>& parts) {
+  constexpr std::size_t kListed = 8;
+  json out = json::array();
+  std::uint64_t rest_bytes = 0;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i < kListed) out.push_back({parts[i].first, parts[i].second});
+    else rest_bytes += parts[i].second;
+  }
+  if (parts.size() > kListed)
+    out.push_back({"(" + std::to_string(parts.size() - kListed) + " more entries)", rest_bytes});
+  return out;
 }
 
 json compaction_json(const CompactionCell& c) {
@@ -72,9 +93,24 @@ json compaction_json(const CompactionCell& c) {
           {"seconds", c.seconds},
           {"mb_per_second", c.mb_per_second},
           {"disk_bytes", c.disk_bytes},
-          {"disk_parts", c.disk_parts},
+          {"disk_parts", disk_parts_json(c.disk_parts)},
           {"live_bytes", c.live_bytes},
           {"space_amplification", c.space_amplification}};
+}
+
+json checkpointer_json(const CheckpointerCell& c) {
+  return {{"approach", c.approach},
+          {"sessions", c.sessions},
+          {"messages", c.messages},
+          {"state_bytes", c.state_bytes},
+          {"checkpoints", c.checkpoints},
+          {"checkpoint_state_bytes", c.checkpoint_state_bytes},
+          {"bytes_written", c.bytes_written},
+          {"state_change_bytes", c.state_change_bytes()},
+          {"checkpoints_per_message", c.checkpoints_per_message()},
+          {"bytes_written_per_state_byte", c.write_amplification()},
+          {"idle_checkpoints", c.idle_checkpoints},
+          {"seconds", c.seconds}};
 }
 
 template <class T, class F>
@@ -99,6 +135,7 @@ json results_json(const BenchResults& r, const std::vector<Ratio>& ratios, const
   out["throughput"] = array_of(r.throughput, throughput_json);
   out["recovery"] = array_of(r.recovery, recovery_json);
   out["compaction"] = array_of(r.compaction, compaction_json);
+  out["checkpointer"] = array_of(r.checkpointer, checkpointer_json);
   out["ratios"] = array_of(ratios, [](const Ratio& x) {
     return json{{"cell", x.cell}, {"peer", x.peer}, {"walkv", x.walkv}, {"peer_value", x.peer_value},
                 {"ratio", x.ratio}};

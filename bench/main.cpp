@@ -1,7 +1,7 @@
 // walkv-bench — walkv side by side with RocksDB, LevelDB, LMDB, SQLite and the
 // file-per-session approach, plus the device they share (issue 3).
 //
-//   walkv-bench                 full run (see docs/performance.md), ~10-15 min
+//   walkv-bench                 full run (see docs/performance.md), ~15 min
 //   walkv-bench --quick         smoke run, seconds (the test suite runs it)
 //
 // Prints a Markdown report on stdout, progress on stderr, and writes
@@ -44,6 +44,8 @@ void apply_quick(wb::BenchConfig& c, bool duration_given, bool repetitions_given
   if (!recovery_given) c.recovery_mb = {8};
   c.durable_value_sizes = {4096};
   c.device_write_mb = 16;
+  c.checkpointer_sessions = 20;
+  c.checkpointer_messages = 25;
 }
 
 // walkv first, each engine once, all known.
@@ -118,7 +120,7 @@ int main(int argc, char** argv) {
                               ->check(CLI::PositiveNumber)
                               ->capture_default_str();
   app.add_option("--engines", config.engines, "engines to run (comma-separated)")->delimiter(',')->capture_default_str();
-  app.add_option("--workloads", workloads, "device,durable,unsynced,get,recovery,compaction")
+  app.add_option("--workloads", workloads, "device,durable,unsynced,get,recovery,compaction,checkpointer")
       ->delimiter(',')
       ->check(CLI::IsMember(wb::kAllWorkloads))
       ->capture_default_str();

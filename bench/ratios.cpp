@@ -1,5 +1,7 @@
 #include "ratios.hpp"
 
+#include <algorithm>
+
 namespace walkv_bench {
 
 std::string cell_label(const ThroughputCell& c) {
@@ -10,6 +12,18 @@ std::string cell_label(const ThroughputCell& c) {
 std::string recovery_label(const RecoveryCell& c) { return "reopen after " + std::to_string(c.log_mb) + " MB"; }
 
 std::string compaction_label(const CompactionCell& c) { return "compaction (" + c.round + ")"; }
+
+double paired_ratio(const ThroughputCell& w, const ThroughputCell& p) {
+  if (w.round_rates.empty() || w.round_rates.size() != p.round_rates.size())
+    return p.ops_per_second > 0 ? w.ops_per_second / p.ops_per_second : 0;
+  std::vector<double> ratios;
+  for (std::size_t i = 0; i < w.round_rates.size(); ++i)
+    if (p.round_rates[i] > 0) ratios.push_back(w.round_rates[i] / p.round_rates[i]);
+  if (ratios.empty()) return 0;
+  std::sort(ratios.begin(), ratios.end());
+  const std::size_t n = ratios.size();
+  return n % 2 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
+}
 
 namespace {
 
@@ -22,7 +36,7 @@ void add_throughput_ratios(const BenchResults& r, std::vector<Ratio>& out) {
     if (w.engine != "walkv") continue;
     for (const auto& p : r.throughput) {
       if (p.engine == "walkv" || !same_cell(w, p) || p.ops_per_second <= 0) continue;
-      out.push_back({cell_label(w), p.engine, w.ops_per_second, p.ops_per_second, w.ops_per_second / p.ops_per_second});
+      out.push_back({cell_label(w), p.engine, w.ops_per_second, p.ops_per_second, paired_ratio(w, p)});
     }
   }
 }

@@ -1,7 +1,7 @@
 // walkv-bench — walkv against each peer, cell by cell, in the same run:
-// throughput ratios (walkv ops/s ÷ peer ops/s), reopen speed-up (peer open
-// time ÷ walkv open time) and compaction throughput ratios. >1 means walkv is
-// faster.
+// throughput ratios (walkv ops/s ÷ peer ops/s, paired by round, see
+// paired_ratio), reopen speed-up (peer open time ÷ walkv open time) and
+// compaction throughput ratios. >1 means walkv is faster.
 #pragma once
 
 #include <string>
@@ -20,6 +20,11 @@ struct Ratio {
 };
 
 std::vector<Ratio> walkv_ratios(const BenchResults& results);
+
+// walkv's rate ÷ the peer's for one cell, paired by round: the median of the
+// per-round ratios (round i of both was measured within seconds, under the
+// same neighbours), or the ratio of the medians when the rounds do not pair.
+double paired_ratio(const ThroughputCell& walkv, const ThroughputCell& peer);
 
 // Labels shared with the report: "durable 4 KiB, 16 threads", ...
 std::string cell_label(const ThroughputCell& c);

@@ -2,8 +2,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <thread>
 #include <fstream>
 #include <iostream>
 
@@ -25,6 +28,39 @@ std::uint64_t status_kb(const std::string& field) {
     if (line.rfind(field + ":", 0) == 0) return std::stoull(line.substr(field.size() + 1));
   return 0;
 }
+
+// Samples RssAnon and RssFile every few milliseconds while it lives: VmHWM
+// has the peak of their sum only, and a log replayed from a mapping counts
+// its mapped pages (page cache, dropped at unmap) in RssFile.
+class RssSampler {
+ public:
+  RssSampler() : thread_([this] { run(); }) {}
+  ~RssSampler() { stop(); }
+  void stop() {
+    if (stop_.exchange(true)) return;
+    thread_.join();
+    sample();
+  }
+  std::uint64_t peak_anon_kb() const { return peak_anon_kb_; }
+  std::uint64_t peak_file_kb() const { return peak_file_kb_; }
+
+ private:
+  void sample() {
+    peak_anon_kb_ = std::max(peak_anon_kb_, status_kb("RssAnon"));
+    peak_file_kb_ = std::max(peak_file_kb_, status_kb("RssFile"));
+  }
+  void run() {
+    while (!stop_.load()) {
+      sample();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+
+  std::atomic<bool> stop_{false};
+  std::uint64_t peak_anon_kb_ = 0;
+  std::uint64_t peak_file_kb_ = 0;
+  std::thread thread_;
+};
 
 int write_log(const ChildArgs& args) {
   const KeySpace keys(args.keys);
@@ -56,9 +92,13 @@ int write_log(const ChildArgs& args) {
 int reopen(const ChildArgs& args) {
   const KeySpace keys(args.keys);
   const std::uint64_t baseline_kb = status_kb("VmRSS");
+  const std::uint64_t baseline_anon_kb = status_kb("RssAnon");
+  const std::uint64_t baseline_file_kb = status_kb("RssFile");
+  RssSampler sampler;
   const auto start = Clock::now();
   auto engine = open_engine(args.engine, args.dir, recovery_engine_options(args.log_mb));
   const auto opened = Clock::now();
+  sampler.stop();
   std::string value;
   const bool found = engine->get(keys.key(args.key_index), &value);
   const auto first_read = Clock::now();
@@ -68,6 +108,10 @@ int reopen(const ChildArgs& args) {
       {"found", found && value.size() == args.value_size},
       {"baseline_rss_kb", baseline_kb},
       {"peak_rss_kb", status_kb("VmHWM")},
+      {"baseline_rss_anon_kb", baseline_anon_kb},
+      {"baseline_rss_file_kb", baseline_file_kb},
+      {"peak_rss_anon_kb", sampler.peak_anon_kb()},
+      {"peak_rss_file_kb", sampler.peak_file_kb()},
       {"log_bytes_replayed", engine->log_bytes_replayed()},
   };
   std::cout << out.dump() << std::endl;

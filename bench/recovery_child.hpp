@@ -6,7 +6,9 @@
 //              then waits to be SIGKILLed by the parent;
 //   reopen:    measures its RSS, opens the engine (replay), reads
 //              `key_index`, and prints one JSON line: open and first-read
-//              times, baseline and peak RSS (VmHWM), replayed log bytes.
+//              times, baseline and peak RSS (VmHWM), peaks of its anonymous
+//              and file-backed parts (sampled every 5 ms during the open),
+//              replayed log bytes.
 #pragma once
 
 #include <cstddef>

@@ -3,6 +3,7 @@
 // one key. Both are fresh processes (child_process.hpp), so the reopen child's
 // peak RSS (VmHWM) is the reopen's own. Engines without a log (LMDB, SQLite in
 // this setup, file per session) are skipped: they have nothing to replay.
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -77,6 +78,12 @@ std::vector<RecoveryCell> run_recovery_workload(const WorkloadContext& ctx, cons
     c.baseline_rss_mb = r.at("baseline_rss_kb").get<double>() * 1024.0 / 1e6;
     c.peak_rss_mb = r.at("peak_rss_kb").get<double>() * 1024.0 / 1e6;
     c.log_bytes_replayed = r.at("log_bytes_replayed").get<std::uint64_t>();
+    const auto growth_mb = [&r](const char* peak, const char* baseline) {
+      const double kb = r.at(peak).get<double>() - r.at(baseline).get<double>();
+      return std::max(0.0, kb) * 1024.0 / 1e6;
+    };
+    c.anon_growth_mb = growth_mb("peak_rss_anon_kb", "baseline_rss_anon_kb");
+    c.file_growth_mb = growth_mb("peak_rss_file_kb", "baseline_rss_file_kb");
     char text[256];
     std::snprintf(text, sizeof text, "recovery      %-16s %5llu MB: open %7.3f s (%8.1f MB/s)  peak RSS %7.1f MB",
                   engine.c_str(), static_cast<unsigned long long>(mb), c.open_seconds, c.mb_per_second,

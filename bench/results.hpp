@@ -37,6 +37,10 @@ struct DeviceResult {
   std::uint64_t sequential_write_bytes = 0;
   double sequential_write_mb_per_second = 0;  // write(2) 1 MiB chunks then one fdatasync
   double page_cache_read_mb_per_second = 0;   // pread of the same, still-cached file
+  // 256 KiB appends (64 puts of 4 KiB: a full group at 64 threads), each
+  // followed by fdatasync, to a fallocated file: the bandwidth a log that
+  // syncs once per group can reach.
+  double synced_append_mb_per_second = 0;
   // The device limits the targets compare against.
   double fdatasync_per_second() const {
     return fdatasync_per_second_fallocated > fdatasync_per_second_zero_filled ? fdatasync_per_second_fallocated
@@ -73,6 +77,10 @@ struct RecoveryCell {
   double mb_per_second = 0;          // bytes_written / open_seconds
   double baseline_rss_mb = 0;        // the reopen child before opening
   double peak_rss_mb = 0;            // VmHWM of the reopen child
+  // Growth over the baseline of the sampled peaks of RssAnon (heap: the
+  // memtable) and RssFile (mapped files: the log being replayed).
+  double anon_growth_mb = 0;
+  double file_growth_mb = 0;
   std::uint64_t log_bytes_replayed = 0;  // as the engine reports it (walkv)
   double rss_growth_mb() const { return peak_rss_mb - baseline_rss_mb; }
 };
@@ -90,6 +98,27 @@ struct CompactionCell {
   double space_amplification = 0;  // disk_bytes / live_bytes
 };
 
+// Workload 6: one approach to persisting session state (checkpointer_workload.hpp).
+struct CheckpointerCell {
+  std::string approach;             // "per-message", "checkpointer"
+  std::uint64_t sessions = 0;
+  std::uint64_t messages = 0;       // over all sessions
+  std::size_t state_bytes = 0;      // state size after each message
+  std::uint64_t checkpoints = 0;    // checkpoints written (one store write batch each)
+  std::uint64_t checkpoint_state_bytes = 0;  // state bytes inside those checkpoints
+  std::uint64_t bytes_written = 0;  // write(2)/pwrite(2) bytes of the process meanwhile; 0: not measurable
+  std::uint64_t idle_checkpoints = 0;  // written during the idle phase
+  double seconds = 0;
+  std::uint64_t state_change_bytes() const { return messages * state_bytes; }
+  double checkpoints_per_message() const {
+    return messages ? static_cast<double>(checkpoints) / static_cast<double>(messages) : 0;
+  }
+  // Bytes written per byte of state change.
+  double write_amplification() const {
+    return state_change_bytes() ? static_cast<double>(bytes_written) / static_cast<double>(state_change_bytes()) : 0;
+  }
+};
+
 struct BenchResults {
   std::string started_at;  // UTC, ISO 8601
   double total_seconds = 0;
@@ -101,6 +130,7 @@ struct BenchResults {
   std::vector<ThroughputCell> throughput;
   std::vector<RecoveryCell> recovery;
   std::vector<CompactionCell> compaction;
+  std::vector<CheckpointerCell> checkpointer;
   std::vector<std::string> errors;  // "<workload> <engine>: <what failed>"
 };
 

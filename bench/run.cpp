@@ -5,6 +5,7 @@
 #include <ctime>
 #include <functional>
 
+#include "checkpointer_workload.hpp"
 #include "device.hpp"
 #include "engine.hpp"
 #include "key_space.hpp"
@@ -86,6 +87,8 @@ BenchResults run_benchmark(const BenchConfig& config) {
       guarded(results, "compaction", engine,
               [&] { append(results.compaction, run_compaction_workload(ctx, engine)); });
   }
+  if (config.wants("checkpointer"))
+    guarded(results, "checkpointer", "walkv", [&] { results.checkpointer = run_checkpointer_workload(ctx); });
   results.machine.load_average_end = load_average();
   results.total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return results;

@@ -232,7 +232,7 @@ void ReplayReport::verdict(LogVerdict verdict, int exit_code) {
       out_ << "verdict: torn tail only (open cuts it off; walkv-replay --repair does it now)\n";
       break;
     case LogVerdict::corrupt:
-      out_ << "verdict: CORRUPT (open refuses this log by default; see walkv-replay --repair --mode)\n";
+      out_ << "verdict: CORRUPT (open refuses this log by default; see walkv-replay repair --mode skip_corrupted|point_in_time)\n";
       break;
   }
 }

@@ -30,7 +30,9 @@ std::vector<Registered> build_registry() {
   engines.push_back({{"lmdb", "LMDB " + lmdb_version() + ", one write transaction per put", false, false},
                      open_lmdb_engine});
 #ifdef WALKV_BENCH_HAVE_SQLITE
-  engines.push_back({{"sqlite", "SQLite " + sqlite_version() + ", WAL mode, synchronous=FULL / OFF", false, true},
+  // has_compaction false: SQLite checkpoints its WAL by itself every 1000 pages
+  // while writing, so the explicit checkpoint of compact() finds little to do.
+  engines.push_back({{"sqlite", "SQLite " + sqlite_version() + ", WAL mode, synchronous=FULL / OFF", false, false},
                      open_sqlite_engine});
 #endif
   engines.push_back({{"file-per-session",

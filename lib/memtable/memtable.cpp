@@ -2,148 +2,180 @@
 #include "memtable/memtable.hpp"
 
 #include <algorithm>
-#include <mutex>
+#include <memory>
 #include <utility>
 
 namespace walkv {
 namespace {
 
-// Rough heap cost of one entry beyond the key and value bytes: the std::map
-// node (red-black links and colour, std::string and std::optional headers)
-// plus the index's hash node and bucket. Only used to decide when to compact,
-// so an estimate is enough.
-constexpr std::size_t kEntryOverhead = 4 * sizeof(void*) + sizeof(std::string) +
-                                       sizeof(std::optional<std::string>) + 6 * sizeof(void*);
+// Rough heap cost of one entry beyond the key and value bytes: the version
+// header, the ordered set's node and key copy, two index slots. Only used to
+// decide when to compact, so an estimate is enough.
+constexpr std::size_t kEntryOverhead = 16 + 4 * sizeof(void*) + sizeof(std::string) + 4 * sizeof(void*);
 constexpr std::size_t kPrefixTombstoneOverhead = sizeof(std::string);
 
-std::size_t entry_bytes(std::string_view key, const std::optional<std::string>& value) {
-  return kEntryOverhead + key.size() + (value ? value->size() : 0);
+// What a version adds to approximate_bytes(): an erased key counts nothing.
+std::size_t entry_bytes(const Version& v) {
+  return v.kind() == Version::Kind::erased ? 0 : kEntryOverhead + v.key().size() + v.value().size();
 }
+
+bool is_entry(const Version* v) { return v != nullptr && v->kind() != Version::Kind::erased; }
 
 bool starts_with(std::string_view key, std::string_view prefix) noexcept {
   return key.substr(0, prefix.size()) == prefix;
 }
 
+void delete_tombstones(void* tombstones) noexcept { delete static_cast<const std::vector<std::string>*>(tombstones); }
+
+using VersionPtr = std::unique_ptr<Version, void (*)(void*) noexcept>;
+
 }  // namespace
+
+MemTable::~MemTable() { delete prefix_tombstones_.load(std::memory_order_relaxed); }
 
 void MemTable::add_bytes(std::size_t n) noexcept { bytes_.fetch_add(n, std::memory_order_relaxed); }
 void MemTable::sub_bytes(std::size_t n) noexcept { bytes_.fetch_sub(n, std::memory_order_relaxed); }
 
+// ---------------------------------------------------------------- writers
+
 void MemTable::put(std::string_view key, std::string_view value) {
-  std::unique_lock lock(mu_);
-  set_locked(key, std::optional<std::string>(std::in_place, value));
+  std::lock_guard lock(write_mu_);
+  install(Version::make(key, value));
 }
 
 void MemTable::remove(std::string_view key) {
-  std::unique_lock lock(mu_);
-  set_locked(key, std::nullopt);
+  std::lock_guard lock(write_mu_);
+  install(Version::make(key, std::nullopt));
 }
 
-void MemTable::set_locked(std::string_view key, std::optional<std::string> value) {
-  if (auto found = index_.find(key); found != index_.end()) {
-    std::optional<std::string>& slot = found->second->second;
-    sub_bytes(entry_bytes(key, slot));
-    slot = std::move(value);
-    add_bytes(entry_bytes(key, slot));
-    return;
+// A new key goes into keys_ before the index: collect() skips a key the index
+// does not know yet.
+void MemTable::install(Version* raw) {
+  VersionPtr next(raw, &Version::destroy);
+  const std::string_view key = next->key();
+  const std::size_t hash = HashIndex::hash_of(key);
+  const bool new_key = index_.find(key, hash) == nullptr;  // the writer needs no guard: only it retires
+  if (new_key) {
+    std::unique_lock lock(keys_mu_);
+    keys_.emplace(key);
   }
-  const std::size_t bytes = entry_bytes(key, value);
-  auto it = entries_.emplace_hint(entries_.lower_bound(key), std::string(key), std::move(value));
+  Version* old = nullptr;
   try {
-    index_.emplace(std::string_view(it->first), it);
+    old = index_.exchange(next.get(), hash);
   } catch (...) {
-    entries_.erase(it);  // an entry the index cannot find would be invisible to get()
+    if (new_key) {
+      std::unique_lock lock(keys_mu_);
+      keys_.erase(keys_.find(key));
+    }
     throw;
   }
-  add_bytes(bytes);
+  const Version* installed = next.release();
+  add_bytes(entry_bytes(*installed));
+  if (is_entry(installed) && !is_entry(old)) entries_.fetch_add(1, std::memory_order_relaxed);
+  if (!is_entry(installed) && is_entry(old)) entries_.fetch_sub(1, std::memory_order_relaxed);
+  if (old == nullptr) return;
+  sub_bytes(entry_bytes(*old));
+  reclaimer_.retire(old, &Version::destroy, old->footprint());
 }
 
 void MemTable::remove_prefix(std::string_view prefix) {
-  std::unique_lock lock(mu_);
-  auto it = entries_.lower_bound(prefix);
-  while (it != entries_.end() && starts_with(it->first, prefix)) {
-    sub_bytes(entry_bytes(it->first, it->second));
-    index_.erase(std::string_view(it->first));
-    it = entries_.erase(it);
+  std::lock_guard lock(write_mu_);
+  // The tombstone first: a reader then sees each erased key either still
+  // with its old value (the removal not applied yet) or covered.
+  add_prefix_tombstone(prefix);
+  for (auto it = keys_.lower_bound(prefix); it != keys_.end() && starts_with(*it, prefix); ++it) {
+    if (is_entry(index_.find(*it, HashIndex::hash_of(*it)))) install(Version::make_erased(*it));
   }
-  add_prefix_tombstone_locked(prefix);
 }
 
-// Keeps prefix_tombstones_ sorted and prefix-free: a new tombstone already
-// covered by an existing one adds nothing; existing ones it covers are dropped.
-void MemTable::add_prefix_tombstone_locked(std::string_view prefix) {
-  if (covered_locked(prefix)) return;
-  auto first = std::lower_bound(prefix_tombstones_.begin(), prefix_tombstones_.end(), prefix,
-                                std::less<>());
-  auto last = first;
-  while (last != prefix_tombstones_.end() && starts_with(*last, prefix)) {
-    sub_bytes(kPrefixTombstoneOverhead + last->size());
-    ++last;
+// Publishes a new sorted, prefix-free set: a new tombstone already covered by
+// an existing one adds nothing; existing ones it covers are dropped.
+void MemTable::add_prefix_tombstone(std::string_view prefix) {
+  const Tombstones* current = prefix_tombstones_.load(std::memory_order_relaxed);
+  if (covered_by(current, prefix)) return;
+  auto next = std::make_unique<Tombstones>();
+  if (current != nullptr) {
+    next->reserve(current->size() + 1);
+    for (const std::string& t : *current) {
+      if (starts_with(t, prefix)) sub_bytes(kPrefixTombstoneOverhead + t.size());
+      else next->push_back(t);
+    }
   }
-  first = prefix_tombstones_.erase(first, last);
-  prefix_tombstones_.emplace(first, prefix);
+  next->insert(std::lower_bound(next->begin(), next->end(), prefix, std::less<>()), std::string(prefix));
   add_bytes(kPrefixTombstoneOverhead + prefix.size());
+  prefix_tombstones_.store(next.release(), std::memory_order_release);
+  if (current != nullptr) reclaimer_.retire(const_cast<Tombstones*>(current), &delete_tombstones);
+}
+
+// ---------------------------------------------------------------- readers
+
+template <class Visit>
+MemTable::Found MemTable::find(std::string_view key, Visit&& visit) const {
+  EpochReclaimer::ReadGuard guard(reclaimer_);
+  if (const Version* v = index_.find(key, HashIndex::hash_of(key))) {
+    if (v->kind() == Version::Kind::value) {
+      visit(v->value());
+      return Found::value;
+    }
+    if (v->kind() == Version::Kind::tombstone) return Found::deleted;
+  }
+  return covered_by(prefix_tombstones_.load(std::memory_order_acquire), key) ? Found::deleted : Found::absent;
 }
 
 MemTable::Lookup MemTable::get(std::string_view key) const {
-  std::shared_lock lock(mu_);
   Lookup out;
-  if (auto it = index_.find(key); it != index_.end()) {
-    const std::optional<std::string>& slot = it->second->second;
-    if (slot) {
-      out.found = Found::value;
-      out.value = *slot;
-    } else {
-      out.found = Found::deleted;
-    }
-  } else if (covered_locked(key)) {
-    out.found = Found::deleted;
-  }
+  out.found = find(key, [&out](std::string_view v) { out.value.assign(v); });
   return out;
 }
 
+MemTable::Found MemTable::get_into(std::string_view key, std::string* value) const {
+  return find(key, [value](std::string_view v) { value->assign(v); });
+}
+
 std::vector<MemTable::Entry> MemTable::collect(std::string_view prefix) const {
-  std::shared_lock lock(mu_);
+  std::shared_lock lock(keys_mu_);
+  EpochReclaimer::ReadGuard guard(reclaimer_);
   std::vector<Entry> out;
-  for (auto it = entries_.lower_bound(prefix); it != entries_.end() && starts_with(it->first, prefix);
-       ++it) {
-    out.push_back(Entry{it->first, it->second});
+  for (auto it = keys_.lower_bound(prefix); it != keys_.end() && starts_with(*it, prefix); ++it) {
+    const Version* v = index_.find(*it, HashIndex::hash_of(*it));
+    if (!is_entry(v)) continue;
+    out.push_back(Entry{*it, v->kind() == Version::Kind::tombstone
+                                 ? std::nullopt
+                                 : std::optional<std::string>(std::in_place, v->value())});
   }
   return out;
 }
 
 std::vector<std::string> MemTable::prefix_tombstones() const {
-  std::shared_lock lock(mu_);
-  return prefix_tombstones_;
+  EpochReclaimer::ReadGuard guard(reclaimer_);
+  const Tombstones* t = prefix_tombstones_.load(std::memory_order_acquire);
+  return t ? *t : Tombstones{};
 }
 
 bool MemTable::covered(std::string_view key) const {
-  std::shared_lock lock(mu_);
-  return covered_locked(key);
+  EpochReclaimer::ReadGuard guard(reclaimer_);
+  return covered_by(prefix_tombstones_.load(std::memory_order_acquire), key);
 }
 
 // With a sorted, prefix-free set, the only tombstone that can be a prefix of
 // `key` is the greatest one <= key: any tombstone strictly between a covering
 // prefix p and key would have to start with p itself.
-bool MemTable::covered_locked(std::string_view key) const {
-  auto it = std::upper_bound(prefix_tombstones_.begin(), prefix_tombstones_.end(), key,
-                             std::less<>());
-  if (it == prefix_tombstones_.begin()) return false;
+bool MemTable::covered_by(const Tombstones* tombstones, std::string_view key) const noexcept {
+  if (tombstones == nullptr || tombstones->empty()) return false;
+  auto it = std::upper_bound(tombstones->begin(), tombstones->end(), key, std::less<>());
+  if (it == tombstones->begin()) return false;
   return starts_with(key, *std::prev(it));
 }
 
-std::size_t MemTable::approximate_bytes() const noexcept {
-  return bytes_.load(std::memory_order_relaxed);
-}
+std::size_t MemTable::approximate_bytes() const noexcept { return bytes_.load(std::memory_order_relaxed); }
 
-std::size_t MemTable::entry_count() const {
-  std::shared_lock lock(mu_);
-  return entries_.size();
-}
+std::size_t MemTable::entry_count() const { return entries_.load(std::memory_order_relaxed); }
 
 bool MemTable::empty() const {
-  std::shared_lock lock(mu_);
-  return entries_.empty() && prefix_tombstones_.empty();
+  if (entries_.load(std::memory_order_relaxed) != 0) return false;
+  EpochReclaimer::ReadGuard guard(reclaimer_);
+  const Tombstones* t = prefix_tombstones_.load(std::memory_order_acquire);
+  return t == nullptr || t->empty();
 }
 
 }  // namespace walkv
