@@ -73,6 +73,21 @@ class Store {
   // that returned before the call started. Errors: io_error, corruption.
   Result<std::optional<std::string>> get(std::string_view key) const;
 
+  // As get(key), but copies the value into the caller's `value` instead of
+  // returning a new string (as LevelDB's DB::Get(ReadOptions, key,
+  // std::string* value)). Returns true when `key` has a value (now in
+  // `value`), false when it is absent (never written, removed, or under a
+  // removed prefix). `value` is changed only when the result is true: on false
+  // or an error it is left exactly as it was. A found value from recent writes
+  // (the memtable) is copied into `value`'s existing capacity, so a buffer
+  // reused across calls costs no allocation once it is large enough; a value
+  // read from the LMDB snapshot replaces `value`'s storage (one allocation).
+  // Thread-safety: as get(key); `value` must not be shared with another thread
+  // during the call. Sees every write that returned before the call started.
+  // Errors: io_error, corruption; invalid_argument for a key the snapshot
+  // cannot hold (empty, or longer than Options::max_key_size), as get(key).
+  Result<bool> get(std::string_view key, std::string& value) const;
+
   // Calls visit(key, value) for every key starting with `prefix`, in
   // ascending byte order, on a consistent view taken at the start of the call.
   // Stops early when visit returns false. The string_views are valid only

@@ -70,6 +70,20 @@ class FileSystem {
   // Maps [0, len) of `fd` read-only (MAP_SHARED). len > 0. Release with unmap.
   virtual Result<const std::uint8_t*> map(int fd, std::uint64_t len) = 0;
   virtual void unmap(const std::uint8_t* addr, std::uint64_t len) = 0;
+  // Tells the file system that the process is done with [addr, addr+len) of a
+  // mapping made by map(), for now: its pages may leave the process's resident
+  // set (they stay in the page cache). The mapping stays valid; a later read
+  // of the range sees the file's contents again (read back in on access).
+  // Only whole pages inside the range are released, so a partial first or
+  // last page stays. A hint: never fails, may do nothing. Used by the log
+  // replay to drop what lies behind its cursor (as madvise(MADV_DONTNEED) on
+  // a read-only MAP_SHARED mapping). The default does nothing (right for file
+  // systems whose map() returns heap copies, and for wrappers that do not
+  // forward it).
+  virtual void release_pages(const std::uint8_t* addr, std::uint64_t len) {
+    (void)addr;
+    (void)len;
+  }
 };
 
 // The process-wide POSIX implementation.

@@ -222,6 +222,21 @@ class PosixFileSystem final : public FileSystem {
     if (addr != nullptr && len > 0) ::munmap(const_cast<std::uint8_t*>(addr), static_cast<std::size_t>(len));
   }
 
+  // madvise(MADV_DONTNEED) on the whole pages inside the range. On a
+  // read-only MAP_SHARED file mapping this only unmaps the pages from this
+  // process (they stay in the page cache); a later access faults them back
+  // in from the file. Errors (EINVAL for a range that is not a mapping: a
+  // caller's bug) are ignored: this is a hint.
+  void release_pages(const std::uint8_t* addr, std::uint64_t len) override {
+    if (addr == nullptr || len == 0) return;
+    static const std::uintptr_t page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const auto begin = reinterpret_cast<std::uintptr_t>(addr);
+    const std::uintptr_t first = (begin + page - 1) & ~(page - 1);   // round up
+    const std::uintptr_t last = (begin + len) & ~(page - 1);         // round down
+    if (last <= first) return;
+    (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+  }
+
  private:
   static struct flock whole_file_write_lock() noexcept {
     struct flock fl{};

@@ -192,6 +192,23 @@ Result<std::optional<std::string>> Store::Impl::get(std::string_view key) const 
   return snapshot_->get(key);
 }
 
+Result<bool> Store::Impl::get(std::string_view key, std::string& value) const {
+  const Tables t = tables();  // before the snapshot, as in get above
+  for (const MemTable* table : {t.mem.get(), t.imm.get()}) {
+    if (table == nullptr) continue;
+    const MemTable::Found found = table->get_into(key, &value);
+    if (found == MemTable::Found::value) return true;
+    if (found == MemTable::Found::deleted) return false;
+  }
+  // Snapshot::get copies out of LMDB into a string of its own (an allocation);
+  // moving it into `value` at least saves the second copy.
+  auto r = snapshot_->get(key);
+  if (!r) return error(std::move(r.error()));
+  if (!r->has_value()) return false;
+  value = std::move(**r);
+  return true;
+}
+
 Status Store::Impl::scan(std::string_view prefix,
                          const std::function<bool(std::string_view, std::string_view)>& visit) const {
   const Tables t = tables();
@@ -287,6 +304,7 @@ Status Store::remove_prefix(const WriteOptions& wo, std::string_view prefix) {
 
 Status Store::write(const WriteOptions& wo, const WriteBatch& batch) { return impl_->write(wo, batch); }
 Result<std::optional<std::string>> Store::get(std::string_view key) const { return impl_->get(key); }
+Result<bool> Store::get(std::string_view key, std::string& value) const { return impl_->get(key, value); }
 Status Store::scan(std::string_view prefix,
                    const std::function<bool(std::string_view, std::string_view)>& visit) const {
   return impl_->scan(prefix, visit);

@@ -44,6 +44,7 @@ class Store::Impl {
   Status write(const WriteOptions& wo, const WriteBatch& batch);
   Status sync();
   Result<std::optional<std::string>> get(std::string_view key) const;
+  Result<bool> get(std::string_view key, std::string& value) const;
   Status scan(std::string_view prefix,
               const std::function<bool(std::string_view, std::string_view)>& visit) const;
   Status close();

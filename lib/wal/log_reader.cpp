@@ -43,11 +43,32 @@ class MappedSegment {
   std::span<const std::uint8_t> bytes() const noexcept { return {data_, static_cast<std::size_t>(size_)}; }
   std::uint64_t size() const noexcept { return size_; }
 
+  // Releases the resident pages of [released_, end) once at least
+  // kReleaseStep bytes lie behind the last release: the replay's peak RSS
+  // then holds about kReleaseStep of the segment instead of all of it.
+  // REQUIRES: nothing before `end` is read again during this scan (the
+  // caller's FrameSink is done with every payload before `end`: the sink
+  // contract says a payload view is valid only during its call). A later
+  // read would still be correct (the file's pages come back), only slower.
+  void release_before(std::uint64_t end) {
+    // Whole 64 KiB blocks only (a multiple of any page size Linux uses up
+    // to 64 KiB; the mapping starts on a page), so that consecutive ranges
+    // meet on page boundaries and no page between them is left resident.
+    end &= ~(kReleaseAlign - 1);
+    if (data_ == nullptr || end <= released_ || end - released_ < kReleaseStep) return;
+    fs_.release_pages(data_ + released_, end - released_);
+    released_ = end;
+  }
+
+  static constexpr std::uint64_t kReleaseStep = 4u << 20;    // 4 MiB
+  static constexpr std::uint64_t kReleaseAlign = 64u << 10;  // 64 KiB
+
  private:
   io::FileSystem& fs_;
   int fd_ = -1;
   const std::uint8_t* data_ = nullptr;
   std::uint64_t size_ = 0;
+  std::uint64_t released_ = 0;  // [0, released_) was handed to release_pages
 };
 
 // End of the written data at or after `from`: just past the last non-zero
@@ -202,11 +223,15 @@ class LogScanner {
     return std::nullopt;
   }
 
-  Status scan_frames(const MappedSegment& seg, bool is_last, SegmentInfo& info) {
+  Status scan_frames(MappedSegment& seg, bool is_last, SegmentInfo& info) {
     const std::span<const std::uint8_t> bytes = seg.bytes();
     std::uint64_t pos = kSegmentHeaderSize;
     bool damaged_after_end = false;  // damage seen after the last valid frame
     while (pos < bytes.size()) {
+      // Everything before pos is finished: frames whose sink call returned,
+      // or damage stepped over. Nothing below reads behind pos (the header
+      // was checked before; written_end and next_frame_inside look forward).
+      seg.release_before(pos);
       const FrameView fv = decode_frame(bytes.subspan(pos), pos);
       if (fv.kind == FrameView::Kind::end_of_log) break;
       if (fv.kind == FrameView::Kind::frame && salvage_forward_gap(fv.sequence)) expected_sequence_ = fv.sequence;

@@ -298,3 +298,191 @@ BOOST_AUTO_TEST_CASE(read_only_view_sees_store_without_lock) {
   BOOST_TEST(get(**v, "b").value() == "2");
   BOOST_TEST(((*v)->put(kSync, "c", "3").code() == Code::not_supported));
 }
+
+// ---- get(key, value): the value copied into the caller's buffer
+
+namespace {
+
+// get(key, value) with the buffer the caller passes; fails the test on error.
+bool get_into(const Store& s, std::string_view key, std::string& value) {
+  auto r = s.get(key, value);
+  BOOST_REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().to_string()));
+  return *r;
+}
+
+// Checks that get(key, buffer) and get(key) agree on `key`, and that a miss
+// leaves the buffer as it was.
+void check_agrees(const Store& s, std::string_view key) {
+  std::string buffer = "sentinel";
+  const bool found = get_into(s, key, buffer);
+  const std::optional<std::string> expected = get(s, key);
+  BOOST_TEST_CONTEXT("key " << key) {
+    BOOST_TEST(found == expected.has_value());
+    BOOST_TEST(buffer == (expected ? *expected : std::string("sentinel")));
+  }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(get_into_buffer_from_the_memtable) {
+  walkv::test::TempDir dir;
+  auto s = open_store(dir.path());
+  BOOST_TEST(s->put(kSync, "a", "1").ok());
+  BOOST_TEST(s->put(kSync, std::string("k\0ey", 4), std::string("v\0al", 4)).ok());
+  BOOST_TEST(s->put(kSync, "empty", "").ok());
+  BOOST_TEST(s->put(kSync, "erased", "x").ok());
+  BOOST_TEST(s->remove(kSync, "erased").ok());
+  BOOST_TEST(s->put(kSync, "p/1", "one").ok());
+  BOOST_TEST(s->put(kSync, "p/2", "two").ok());
+  BOOST_TEST(s->remove_prefix(kSync, "p/").ok());
+  BOOST_TEST(s->put(kSync, "p/3", "three").ok());  // written after the prefix removal
+
+  std::string value = "previous contents";
+  BOOST_TEST(get_into(*s, "a", value));
+  BOOST_TEST(value == "1");
+  BOOST_TEST(get_into(*s, std::string("k\0ey", 4), value));
+  BOOST_TEST(value == std::string("v\0al", 4));
+  BOOST_TEST(get_into(*s, "empty", value));  // found, and empty
+  BOOST_TEST(value.empty());
+  BOOST_TEST(get_into(*s, "p/3", value));
+  BOOST_TEST(value == "three");
+
+  // Misses of every kind leave the buffer as it was.
+  for (std::string_view key : {"missing", "erased", "p/1", "p/2"}) {
+    BOOST_TEST_CONTEXT("key " << key) {
+      value = "untouched";
+      BOOST_TEST(!get_into(*s, key, value));
+      BOOST_TEST(value == "untouched");
+    }
+  }
+  for (std::string_view key : {"a", "empty", "erased", "p/1", "p/3", "missing"}) check_agrees(*s, key);
+}
+
+BOOST_AUTO_TEST_CASE(get_into_buffer_reuses_its_capacity_for_memtable_values) {
+  walkv::test::TempDir dir;
+  auto s = open_store(dir.path());
+  const std::string big(4096, 'b');
+  BOOST_TEST(s->put(kSync, "big", big).ok());
+  BOOST_TEST(s->put(kSync, "small", "s").ok());
+
+  std::string value;
+  value.reserve(8192);
+  const char* const storage = value.data();
+  const std::size_t capacity = value.capacity();
+  for (int round = 0; round < 3; ++round) {
+    BOOST_TEST(get_into(*s, "big", value));
+    BOOST_TEST(value == big);
+    BOOST_TEST(get_into(*s, "small", value));
+    BOOST_TEST(value == "s");
+    BOOST_TEST(!get_into(*s, "missing", value));
+    BOOST_TEST(value == "s");
+  }
+  // The same storage throughout: no allocation once the buffer was large enough.
+  BOOST_TEST(static_cast<const void*>(value.data()) == static_cast<const void*>(storage));
+  BOOST_TEST(value.capacity() == capacity);
+
+  // A value larger than the buffer grows it, and is then copied whole.
+  const std::string bigger(3 * 8192, 'c');
+  BOOST_TEST(s->put(kSync, "bigger", bigger).ok());
+  BOOST_TEST(get_into(*s, "bigger", value));
+  BOOST_TEST(value == bigger);
+}
+
+BOOST_AUTO_TEST_CASE(get_into_buffer_after_compaction) {
+  walkv::test::TempDir dir;
+  auto s = open_store(dir.path());
+  BOOST_TEST(s->put(kSync, "a", "1").ok());
+  BOOST_TEST(s->put(kSync, "b", "2").ok());
+  BOOST_TEST(s->put(kSync, "empty", "").ok());
+  BOOST_TEST(s->put(kSync, "erased", "x").ok());
+  BOOST_TEST(s->remove(kSync, "erased").ok());  // erased before compaction
+  BOOST_TEST(s->put(kSync, "p/1", "one").ok());
+  BOOST_TEST(s->remove_prefix(kSync, "p/").ok());  // prefix removed before compaction
+  BOOST_TEST(s->put(kSync, "q/1", "q1").ok());
+  BOOST_TEST(s->put(kSync, "q/2", "q2").ok());
+  BOOST_TEST(s->put(kSync, "r/1", "r1").ok());
+  BOOST_TEST(s->put(kSync, "c", "snapshot value").ok());
+  BOOST_TEST(s->compact().ok());
+
+  // All from the LMDB snapshot now.
+  std::string value = "previous contents";
+  BOOST_TEST(get_into(*s, "a", value));
+  BOOST_TEST(value == "1");
+  BOOST_TEST(get_into(*s, "empty", value));
+  BOOST_TEST(value.empty());
+  for (std::string_view key : {"missing", "erased", "p/1"}) {
+    BOOST_TEST_CONTEXT("key " << key) {
+      value = "untouched";
+      BOOST_TEST(!get_into(*s, key, value));
+      BOOST_TEST(value == "untouched");
+    }
+  }
+
+  // Recent writes hide the snapshot: an erasure, a prefix removal, an overwrite.
+  BOOST_TEST(s->remove(kSync, "b").ok());
+  BOOST_TEST(s->remove_prefix(kSync, "q/").ok());
+  BOOST_TEST(s->put(kSync, "c", "memtable value").ok());
+  for (std::string_view key : {"b", "q/1", "q/2"}) {
+    BOOST_TEST_CONTEXT("key " << key) {
+      value = "untouched";
+      BOOST_TEST(!get_into(*s, key, value));
+      BOOST_TEST(value == "untouched");
+    }
+  }
+  BOOST_TEST(get_into(*s, "c", value));
+  BOOST_TEST(value == "memtable value");
+  BOOST_TEST(get_into(*s, "r/1", value));  // beside the removed prefix, still in the snapshot
+  BOOST_TEST(value == "r1");
+  for (std::string_view key : {"a", "b", "c", "empty", "erased", "p/1", "q/1", "r/1", "missing"})
+    check_agrees(*s, key);
+
+  // And once those are compacted too, and after a reopen.
+  BOOST_TEST(s->compact().ok());
+  for (std::string_view key : {"a", "b", "c", "q/1", "r/1"}) check_agrees(*s, key);
+  BOOST_TEST(get_into(*s, "c", value));
+  BOOST_TEST(value == "memtable value");
+  BOOST_TEST(s->close().ok());
+  s = open_store(dir.path());
+  for (std::string_view key : {"a", "b", "c", "empty", "erased", "p/1", "q/1", "r/1", "missing"})
+    check_agrees(*s, key);
+}
+
+BOOST_AUTO_TEST_CASE(get_into_buffer_refuses_an_empty_key_and_keeps_the_buffer) {
+  walkv::test::TempDir dir;
+  auto s = open_store(dir.path());
+  std::string value = "untouched";
+  auto r = s->get("", value);
+  BOOST_REQUIRE(!r.has_value());
+  BOOST_TEST((r.error().code() == Code::invalid_argument));
+  BOOST_TEST(value == "untouched");
+}
+
+// The replay releases the pages of the segment behind its cursor every few
+// MiB (FileSystem::release_pages); every value must still come back whole,
+// including those whose frames sit on either side of a released range.
+BOOST_AUTO_TEST_CASE(replay_of_a_segment_larger_than_the_release_step_restores_every_value) {
+  walkv::test::TempDir dir;
+  Options o;
+  o.segment_size = 32u << 20;  // one segment holds the whole log
+  o.compaction_trigger = 0;
+  const int keys = 3000;       // 3000 frames of ~4 KiB: ~12 MiB of log
+  auto value_of = [](int i) {
+    std::string v(4000 + i % 300, '\0');
+    for (std::size_t j = 0; j < v.size(); ++j) v[j] = static_cast<char>('a' + (i * 31 + j) % 26);
+    return v;
+  };
+  {
+    auto s = open_store(dir.path(), o);
+    for (int i = 0; i < keys; ++i) BOOST_REQUIRE(s->put(kNoSync, "k" + std::to_string(i), value_of(i)).ok());
+    BOOST_TEST(s->close().ok());
+  }
+  auto s = open_store(dir.path(), o);
+  BOOST_TEST(s->recovery_report().frames_replayed == static_cast<std::uint64_t>(keys));
+  BOOST_TEST(s->recovery_report().bytes_replayed > (8ull << 20));
+  std::string value;
+  int mismatches = 0;
+  for (int i = 0; i < keys; ++i) {
+    if (!get_into(*s, "k" + std::to_string(i), value) || value != value_of(i)) ++mismatches;
+  }
+  BOOST_TEST(mismatches == 0);
+}

@@ -726,4 +726,23 @@ Result<const std::uint8_t*> FaultFs::map(int fd, std::uint64_t len) {
 
 void FaultFs::unmap(const std::uint8_t* addr, std::uint64_t len) { base_.unmap(addr, len); }
 
+void FaultFs::release_pages(const std::uint8_t* addr, std::uint64_t len) {
+  {
+    std::lock_guard lock(mu_);
+    ++page_releases_;
+    page_release_bytes_ += len;
+  }
+  base_.release_pages(addr, len);
+}
+
+std::uint64_t FaultFs::page_releases() const {
+  std::lock_guard lock(mu_);
+  return page_releases_;
+}
+
+std::uint64_t FaultFs::page_release_bytes() const {
+  std::lock_guard lock(mu_);
+  return page_release_bytes_;
+}
+
 }  // namespace walkv::test

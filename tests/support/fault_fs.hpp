@@ -149,6 +149,13 @@ class FaultFs final : public io::FileSystem {
   Result<bool> is_locked(int fd) override;
   Result<const std::uint8_t*> map(int fd, std::uint64_t len) override;
   void unmap(const std::uint8_t* addr, std::uint64_t len) override;
+  // Passed to the base file system (whose map() this one returns), like
+  // unmap: cannot fail, is not an FsOp and is never injected; counted apart
+  // (page_releases()) so tests can see that the replay released pages.
+  void release_pages(const std::uint8_t* addr, std::uint64_t len) override;
+  // Calls of release_pages so far, and the bytes they named.
+  std::uint64_t page_releases() const;
+  std::uint64_t page_release_bytes() const;
 
  private:
   struct Key {
@@ -226,6 +233,8 @@ class FaultFs final : public io::FileSystem {
   std::uint64_t injected_ = 0;
 
   std::map<int, std::string> names_;  // descriptor -> display path
+  std::uint64_t page_releases_ = 0;     // guarded by mu_
+  std::uint64_t page_release_bytes_ = 0;  // guarded by mu_
   std::map<Key, DataJournal> data_;
   std::uint64_t data_order_ = 0;
   std::vector<NsRecord> ns_;
