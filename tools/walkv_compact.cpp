@@ -17,6 +17,7 @@
 #include "compact_args.hpp"
 #include "compact_report.hpp"
 #include "exit_code.hpp"
+#include "file_system.hpp"
 #include "printable.hpp"
 #include "progress.hpp"
 
@@ -35,7 +36,8 @@ constexpr const char* kFooter = R"(Examples:
 Exit status:
   0  done (or, with --stats / --dry-run, the store could be read)
   1  the log is corrupt: open refused it (see walkv-replay repair)
-  2  usage error, not a walkv store, store locked by another process (the message names its pid), I/O error)";
+  2  usage error (also --swap with OUT on another file system than DIR: refused before anything is
+     done), not a walkv store, store locked by another process (the message names its pid), I/O error)";
 
 // Returns -1 when parsing succeeded, else the exit code (0 after --help/--version).
 int parse_args(int argc, char** argv, CompactArgs& args) {
@@ -56,7 +58,8 @@ int parse_args(int argc, char** argv, CompactArgs& args) {
                    ->option_text("OUT");
   app.add_flag("--swap", args.swap,
                "exchange the compacted copy with snapshot/data.mdb atomically (OUT must be on the store's file "
-               "system; the old snapshot is left as OUT/data.mdb)")
+               "system, else refused with exit 2 before anything is done; the old snapshot is left as "
+               "OUT/data.mdb)")
       ->needs(copy);
   app.add_flag("--stats", args.stats, "only print LMDB and log statistics (read-only, no lock)")->excludes(copy);
   app.add_flag("--dry-run", args.dry_run, "only say what would be done (read-only, no lock)");
@@ -73,6 +76,15 @@ int refuse_locked(const CompactArgs& args, std::uint64_t pid) {
   std::cerr << kCompactTool << ": store " << printable(args.dir) << " is in use by pid " << pid
             << "; walkv-compact needs the store's lock: stop that process (or compact from it with "
                "Store::compact) and try again\n";
+  return exit_error;
+}
+
+// --swap exchanges OUT/data.mdb with snapshot/data.mdb by a rename, which
+// cannot be atomic across file systems: refused before anything is done.
+int refuse_swap_across_file_systems(const CompactArgs& args) {
+  std::cerr << kCompactTool << ": --swap: " << printable(args.copy_to) << " is on another file system than "
+            << printable(args.dir) << "; the swap is a rename, which cannot be atomic across file systems. "
+            << "Nothing was changed: choose an OUT on the store's file system, or leave out --swap\n";
   return exit_error;
 }
 
@@ -110,6 +122,8 @@ int run(const CompactArgs& args) {
     std::cerr << kCompactTool << ": " << printable(args.dir) << " is not a walkv store (no snapshot/ and wal/)\n";
     return exit_error;
   }
+  if (args.swap && !same_file_system(args.copy_to, args.dir + "/snapshot"))
+    return refuse_swap_across_file_systems(args);
   CompactReport report(std::cout, args.json);
   auto stats = store_statistics(args.dir);
   if (!stats) return report_failure(kCompactTool, "cannot read " + args.dir, stats.error());

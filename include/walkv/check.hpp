@@ -82,7 +82,11 @@ struct DumpSummary {
   std::uint64_t frames = 0;             // frames in the range that were visited
   std::uint64_t records = 0;            // operations visited
   std::uint64_t snapshot_sequence = 0;  // the snapshot's applied sequence
-  std::uint64_t last_sequence = 0;      // last valid sequence of the log
+  // The last valid sequence the dump read: the log's last when it read to
+  // the end; when it stopped early (a frame after range.to, or visit returned
+  // false), the last one up to where it stopped (the frame it stopped in when
+  // visit said stop; frames after range.to are not counted). 0: none read.
+  std::uint64_t last_sequence = 0;
   std::vector<Corruption> corruptions;  // damage met (frames there are not visited)
   bool stopped = false;                 // visit returned false
 };

@@ -3,23 +3,18 @@
 #include <algorithm>
 #include <limits>
 
+#include "capi/arg_check.hpp"
 #include "capi/session_handles.hpp"
+#include "capi/statistics_c.hpp"
 
 using namespace walkv::capi;
 
 namespace {
 
-bool check_id(walkv_checkpointer_t* checkpointer, const char* id, size_t id_len, std::string_view& out,
-              char** errptr, walkv_code_t& code) noexcept {
-  if (checkpointer == nullptr) {
-    code = null_argument(errptr, "checkpointer");
-    return false;
-  }
-  if (!as_bytes(id, id_len, out)) {
-    code = null_argument(errptr, "id");
-    return false;
-  }
-  return true;
+// Starts the checks of a per-session call: the checkpointer, then the session id.
+ArgCheck& checkpointer_id(ArgCheck& args, walkv_checkpointer_t* checkpointer, const char* id, size_t id_len,
+                          std::string_view& out) noexcept {
+  return args.handle(checkpointer, "checkpointer").bytes(id, id_len, out, "id");
 }
 
 walkv::CheckpointerOptions checkpointer_options(uint32_t every_messages, uint64_t flush_interval_ns) {
@@ -38,9 +33,8 @@ extern "C" {
 
 walkv_code_t walkv_checkpointer_start(walkv_sessions_t* sessions, uint32_t every_messages, uint64_t flush_interval_ns,
                                       walkv_checkpointer_t** checkpointer, char** errptr) noexcept {
-  if (checkpointer == nullptr) return null_argument(errptr, "checkpointer");
-  *checkpointer = nullptr;
-  if (sessions == nullptr) return null_argument(errptr, "sessions");
+  ArgCheck args(errptr);
+  if (!args.out(checkpointer, "checkpointer").handle(sessions, "sessions").ok()) return args.code();
   return guarded(errptr, [&] {
     auto started =
         walkv::Checkpointer::start(*sessions->sessions, checkpointer_options(every_messages, flush_interval_ns));
@@ -60,10 +54,10 @@ walkv_code_t walkv_checkpointer_message(walkv_checkpointer_t* checkpointer, cons
                                         char** errptr) noexcept {
   if (written != nullptr) *written = 0;
   std::string_view i, s, d;
-  walkv_code_t code = WALKV_OK;
-  if (!check_id(checkpointer, id, id_len, i, errptr, code)) return code;
-  if (!as_bytes(state, state_len, s)) return null_argument(errptr, "state");
-  if (!as_bytes(description, description_len, d)) return null_argument(errptr, "description");
+  ArgCheck args(errptr);
+  checkpointer_id(args, checkpointer, id, id_len, i).bytes(state, state_len, s, "state");
+  args.bytes(description, description_len, d, "description");
+  if (!args.ok()) return args.code();
   walkv::CheckpointData data;
   return fetch(
       errptr,
@@ -83,18 +77,18 @@ walkv_code_t walkv_checkpointer_identify(walkv_checkpointer_t* checkpointer, con
                                          const char* name, size_t name_len, const char* value, size_t value_len,
                                          char** errptr) noexcept {
   std::string_view i, n, v;
-  walkv_code_t code = WALKV_OK;
-  if (!check_id(checkpointer, id, id_len, i, errptr, code)) return code;
-  if (!as_bytes(name, name_len, n)) return null_argument(errptr, "name");
-  if (!as_bytes(value, value_len, v)) return null_argument(errptr, "value");
+  ArgCheck args(errptr);
+  checkpointer_id(args, checkpointer, id, id_len, i).bytes(name, name_len, n, "name");
+  args.bytes(value, value_len, v, "value");
+  if (!args.ok()) return args.code();
   return guarded(errptr, [&] { return report(errptr, checkpointer->checkpointer->identify(i, n, v)); });
 }
 
 walkv_code_t walkv_checkpointer_flush(walkv_checkpointer_t* checkpointer, const char* id, size_t id_len,
                                       char** errptr) noexcept {
   std::string_view i;
-  walkv_code_t code = WALKV_OK;
-  if (!check_id(checkpointer, id, id_len, i, errptr, code)) return code;
+  ArgCheck args(errptr);
+  if (!checkpointer_id(args, checkpointer, id, id_len, i).ok()) return args.code();
   return guarded(errptr, [&] { return report(errptr, checkpointer->checkpointer->flush(i)); });
 }
 
@@ -106,17 +100,17 @@ walkv_code_t walkv_checkpointer_flush_all(walkv_checkpointer_t* checkpointer, ch
 walkv_code_t walkv_checkpointer_complete(walkv_checkpointer_t* checkpointer, const char* id, size_t id_len,
                                          char** errptr) noexcept {
   std::string_view i;
-  walkv_code_t code = WALKV_OK;
-  if (!check_id(checkpointer, id, id_len, i, errptr, code)) return code;
+  ArgCheck args(errptr);
+  if (!checkpointer_id(args, checkpointer, id, id_len, i).ok()) return args.code();
   return guarded(errptr, [&] { return report(errptr, checkpointer->checkpointer->complete(i)); });
 }
 
 walkv_code_t walkv_checkpointer_fail(walkv_checkpointer_t* checkpointer, const char* id, size_t id_len,
                                      const char* reason, size_t reason_len, char** errptr) noexcept {
   std::string_view i, r;
-  walkv_code_t code = WALKV_OK;
-  if (!check_id(checkpointer, id, id_len, i, errptr, code)) return code;
-  if (!as_bytes(reason, reason_len, r)) return null_argument(errptr, "reason");
+  ArgCheck args(errptr);
+  if (!checkpointer_id(args, checkpointer, id, id_len, i).bytes(reason, reason_len, r, "reason").ok())
+    return args.code();
   return guarded(errptr, [&] { return report(errptr, checkpointer->checkpointer->fail(i, r)); });
 }
 
@@ -127,24 +121,14 @@ size_t walkv_checkpointer_dirty_count(const walkv_checkpointer_t* checkpointer) 
 walkv_code_t walkv_checkpointer_stats(const walkv_checkpointer_t* checkpointer,
                                       walkv_checkpointer_stats_t* stats) noexcept {
   if (checkpointer == nullptr || stats == nullptr) return WALKV_INVALID_ARGUMENT;
-  walkv::CheckpointerStats s = checkpointer->checkpointer->stats();
-  stats->messages = s.messages;
-  stats->checkpoints = s.checkpoints;
-  stats->state_bytes = s.state_bytes;
-  stats->by_count = s.by_count;
-  stats->by_timer = s.by_timer;
-  stats->by_request = s.by_request;
-  stats->identity_writes = s.identity_writes;
-  stats->failed = s.failed;
-  stats->ticks = s.ticks;
+  *stats = to_c(checkpointer->checkpointer->stats());
   return WALKV_OK;
 }
 
 walkv_code_t walkv_checkpointer_take_errors(walkv_checkpointer_t* checkpointer, walkv_strlist_t** errors,
                                             char** errptr) noexcept {
-  if (errors == nullptr) return null_argument(errptr, "errors");
-  *errors = nullptr;
-  if (checkpointer == nullptr) return null_argument(errptr, "checkpointer");
+  ArgCheck args(errptr);
+  if (!args.out(errors, "errors").handle(checkpointer, "checkpointer").ok()) return args.code();
   return guarded(errptr, [&] {
     std::vector<std::string> texts;
     for (const walkv::Status& s : checkpointer->checkpointer->take_errors()) texts.push_back(s.to_string());

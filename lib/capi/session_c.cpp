@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 
+#include "capi/arg_check.hpp"
 #include "capi/session_handles.hpp"
 
 using namespace walkv::capi;
@@ -16,6 +17,13 @@ walkv::EncryptionKey make_key(std::string_view id, const unsigned char* key) {
   k.id = std::string(id);
   std::memcpy(k.key.data(), key, k.key.size());
   return k;
+}
+
+// Starts the checks of a per-session call: the sessions handle, then the
+// session id (or id prefix) named `id_name`.
+ArgCheck& session_id(ArgCheck& args, walkv_sessions_t* sessions, const char* id, size_t id_len, std::string_view& out,
+                     const char* id_name = "id") noexcept {
+  return args.handle(sessions, "sessions").bytes(id, id_len, out, id_name);
 }
 
 std::chrono::nanoseconds clamp_ns(uint64_t ns) {
@@ -125,9 +133,8 @@ walkv_code_t walkv_sessionoptions_add_decryption_key(walkv_sessionoptions_t* opt
 
 walkv_code_t walkv_resume_notice(const walkv_interrupted_t* session, uint64_t now_ns, char** notice,
                                  char** errptr) noexcept {
-  if (notice == nullptr) return null_argument(errptr, "notice");
-  *notice = nullptr;
-  if (session == nullptr) return null_argument(errptr, "session");
+  ArgCheck args(errptr);
+  if (!args.out(notice, "notice").handle(session, "session").ok()) return args.code();
   return guarded(errptr, [&] {
     walkv::InterruptedSession s = unwrap(*session);
     std::string text = now_ns == 0 ? walkv::resume_notice(s) : walkv::resume_notice(s, now_ns);
@@ -142,9 +149,8 @@ walkv_code_t walkv_resume_notice(const walkv_interrupted_t* session, uint64_t no
 
 walkv_code_t walkv_sessions_open(walkv_store_t* store, const walkv_sessionoptions_t* options,
                                  walkv_sessions_t** sessions, char** errptr) noexcept {
-  if (sessions == nullptr) return null_argument(errptr, "sessions");
-  *sessions = nullptr;
-  if (store == nullptr) return null_argument(errptr, "store");
+  ArgCheck args(errptr);
+  if (!args.out(sessions, "sessions").handle(store, "store").ok()) return args.code();
   return guarded(errptr, [&] {
     auto opened = walkv::SessionStore::open(*store->store, options != nullptr ? options->options
                                                                               : walkv::SessionOptions{});
@@ -165,9 +171,9 @@ void walkv_sessions_close(walkv_sessions_t* sessions) noexcept {
 walkv_code_t walkv_session_create(walkv_sessions_t* sessions, const char* id, size_t id_len, const char* description,
                                   size_t description_len, char** errptr) noexcept {
   std::string_view i, d;
-  walkv_code_t code = WALKV_OK;
-  if (!check_session_args(sessions, id, id_len, i, errptr, code)) return code;
-  if (!as_bytes(description, description_len, d)) return null_argument(errptr, "description");
+  ArgCheck args(errptr);
+  if (!session_id(args, sessions, id, id_len, i).bytes(description, description_len, d, "description").ok())
+    return args.code();
   return guarded(errptr, [&] { return report(errptr, sessions->sessions->create(i, d)); });
 }
 
@@ -176,12 +182,11 @@ walkv_code_t walkv_session_checkpoint(walkv_sessions_t* sessions, const char* id
                                       size_t description_len, const char* app_version, size_t app_version_len,
                                       uint64_t* number, char** errptr) noexcept {
   std::string_view i, s, d, v;
-  walkv_code_t code = WALKV_OK;
   if (number != nullptr) *number = 0;
-  if (!check_session_args(sessions, id, id_len, i, errptr, code)) return code;
-  if (!as_bytes(state, state_len, s)) return null_argument(errptr, "state");
-  if (!as_bytes(description, description_len, d)) return null_argument(errptr, "description");
-  if (!as_bytes(app_version, app_version_len, v)) return null_argument(errptr, "app_version");
+  ArgCheck args(errptr);
+  session_id(args, sessions, id, id_len, i).bytes(state, state_len, s, "state");
+  args.bytes(description, description_len, d, "description").bytes(app_version, app_version_len, v, "app_version");
+  if (!args.ok()) return args.code();
   return guarded(errptr, [&] {
     walkv::CheckpointData data;
     data.state = std::string(s);
@@ -199,17 +204,16 @@ walkv_code_t walkv_session_checkpoint(walkv_sessions_t* sessions, const char* id
 walkv_code_t walkv_session_complete(walkv_sessions_t* sessions, const char* id, size_t id_len,
                                     char** errptr) noexcept {
   std::string_view i;
-  walkv_code_t code = WALKV_OK;
-  if (!check_session_args(sessions, id, id_len, i, errptr, code)) return code;
+  ArgCheck args(errptr);
+  if (!session_id(args, sessions, id, id_len, i).ok()) return args.code();
   return guarded(errptr, [&] { return report(errptr, sessions->sessions->complete(i)); });
 }
 
 walkv_code_t walkv_session_fail(walkv_sessions_t* sessions, const char* id, size_t id_len, const char* reason,
                                 size_t reason_len, char** errptr) noexcept {
   std::string_view i, r;
-  walkv_code_t code = WALKV_OK;
-  if (!check_session_args(sessions, id, id_len, i, errptr, code)) return code;
-  if (!as_bytes(reason, reason_len, r)) return null_argument(errptr, "reason");
+  ArgCheck args(errptr);
+  if (!session_id(args, sessions, id, id_len, i).bytes(reason, reason_len, r, "reason").ok()) return args.code();
   return guarded(errptr, [&] { return report(errptr, sessions->sessions->fail(i, r)); });
 }
 
@@ -220,10 +224,9 @@ using IndexCall = walkv::Status (walkv::SessionStore::*)(std::string_view, std::
 walkv_code_t index_call(IndexCall call, walkv_sessions_t* sessions, const char* id, size_t id_len, const char* name,
                         size_t name_len, const char* value, size_t value_len, char** errptr) noexcept {
   std::string_view i, n, v;
-  walkv_code_t code = WALKV_OK;
-  if (!check_session_args(sessions, id, id_len, i, errptr, code)) return code;
-  if (!as_bytes(name, name_len, n)) return null_argument(errptr, "name");
-  if (!as_bytes(value, value_len, v)) return null_argument(errptr, "value");
+  ArgCheck args(errptr);
+  session_id(args, sessions, id, id_len, i).bytes(name, name_len, n, "name").bytes(value, value_len, v, "value");
+  if (!args.ok()) return args.code();
   return guarded(errptr, [&] { return report(errptr, (sessions->sessions.get()->*call)(i, n, v)); });
 }
 
@@ -243,9 +246,8 @@ walkv_code_t walkv_session_remove_index(walkv_sessions_t* sessions, const char* 
                                         size_t name_len, const char* value, size_t value_len,
                                         char** errptr) noexcept {
   std::string_view i, n;
-  walkv_code_t code = WALKV_OK;
-  if (!check_session_args(sessions, id, id_len, i, errptr, code)) return code;
-  if (!as_bytes(name, name_len, n)) return null_argument(errptr, "name");
+  ArgCheck args(errptr);
+  if (!session_id(args, sessions, id, id_len, i).bytes(name, name_len, n, "name").ok()) return args.code();
   return guarded(errptr, [&] {
     std::optional<std::string_view> v;
     if (value != nullptr) v = std::string_view(value, value_len);
@@ -255,12 +257,11 @@ walkv_code_t walkv_session_remove_index(walkv_sessions_t* sessions, const char* 
 
 walkv_code_t walkv_sessions_find(walkv_sessions_t* sessions, const char* name, size_t name_len, const char* value,
                                  size_t value_len, walkv_strlist_t** ids, char** errptr) noexcept {
-  if (ids == nullptr) return null_argument(errptr, "ids");
-  *ids = nullptr;
   std::string_view n, v;
-  if (sessions == nullptr) return null_argument(errptr, "sessions");
-  if (!as_bytes(name, name_len, n)) return null_argument(errptr, "name");
-  if (!as_bytes(value, value_len, v)) return null_argument(errptr, "value");
+  ArgCheck args(errptr);
+  args.out(ids, "ids").handle(sessions, "sessions");
+  args.bytes(name, name_len, n, "name").bytes(value, value_len, v, "value");
+  if (!args.ok()) return args.code();
   return fetch(
       errptr, [&] { return sessions->sessions->find(n, v); },
       [&](std::vector<std::string>&& found) { give_strings(std::move(found), ids); });
@@ -268,26 +269,23 @@ walkv_code_t walkv_sessions_find(walkv_sessions_t* sessions, const char* name, s
 
 walkv_code_t walkv_session_info(walkv_sessions_t* sessions, const char* id, size_t id_len,
                                 walkv_session_info_t** info, char** errptr) noexcept {
-  if (info == nullptr) return null_argument(errptr, "info");
-  *info = nullptr;
   std::string_view i;
-  walkv_code_t code = WALKV_OK;
-  if (!check_session_args(sessions, id, id_len, i, errptr, code)) return code;
-  return guarded(errptr, [&] {
-    auto found = sessions->sessions->info(i);
-    if (!found) return report(errptr, found.error());
-    if (*found) *info = new walkv_session_info_t{std::move(**found)};
-    return WALKV_OK;
-  });
+  ArgCheck args(errptr);
+  args.out(info, "info");
+  if (!session_id(args, sessions, id, id_len, i).ok()) return args.code();
+  return fetch(
+      errptr, [&] { return sessions->sessions->info(i); },
+      [&](auto&& found) {
+        if (found) *info = new walkv_session_info_t{std::move(*found)};
+      });
 }
 
 walkv_code_t walkv_sessions_list(walkv_sessions_t* sessions, const char* id_prefix, size_t id_prefix_len,
                                  walkv_session_list_t** list, char** errptr) noexcept {
-  if (list == nullptr) return null_argument(errptr, "list");
-  *list = nullptr;
   std::string_view p;
-  walkv_code_t code = WALKV_OK;
-  if (!check_session_args(sessions, id_prefix, id_prefix_len, p, errptr, code, "id_prefix")) return code;
+  ArgCheck args(errptr);
+  args.out(list, "list");
+  if (!session_id(args, sessions, id_prefix, id_prefix_len, p, "id_prefix").ok()) return args.code();
   return fetch(
       errptr, [&] { return sessions->sessions->list(p); },
       [&](std::vector<walkv::SessionInfo>&& found) { *list = wrap_list(std::move(found)); });
@@ -296,12 +294,10 @@ walkv_code_t walkv_sessions_list(walkv_sessions_t* sessions, const char* id_pref
 walkv_code_t walkv_session_latest_checkpoint(walkv_sessions_t* sessions, const char* id, size_t id_len,
                                              walkv_checkpoint_t** checkpoint, walkv_strlist_t** skipped,
                                              char** errptr) noexcept {
-  if (checkpoint == nullptr) return null_argument(errptr, "checkpoint");
-  *checkpoint = nullptr;
-  if (skipped != nullptr) *skipped = nullptr;
   std::string_view i;
-  walkv_code_t code = WALKV_OK;
-  if (!check_session_args(sessions, id, id_len, i, errptr, code)) return code;
+  ArgCheck args(errptr);
+  args.out(checkpoint, "checkpoint").optional_out(skipped);
+  if (!session_id(args, sessions, id, id_len, i).ok()) return args.code();
   return guarded(errptr, [&] {
     std::vector<std::string> passed_over;
     auto found = sessions->sessions->latest_checkpoint(i, &passed_over);
@@ -317,24 +313,21 @@ walkv_code_t walkv_session_latest_checkpoint(walkv_sessions_t* sessions, const c
 walkv_code_t walkv_session_load_checkpoint(walkv_sessions_t* sessions, const char* id, size_t id_len,
                                            uint64_t number, walkv_checkpoint_t** checkpoint,
                                            char** errptr) noexcept {
-  if (checkpoint == nullptr) return null_argument(errptr, "checkpoint");
-  *checkpoint = nullptr;
   std::string_view i;
-  walkv_code_t code = WALKV_OK;
-  if (!check_session_args(sessions, id, id_len, i, errptr, code)) return code;
-  return guarded(errptr, [&] {
-    auto found = sessions->sessions->load_checkpoint(i, number);
-    if (!found) return report(errptr, found.error());
-    if (*found) *checkpoint = new walkv_checkpoint_t{std::move(**found)};
-    return WALKV_OK;
-  });
+  ArgCheck args(errptr);
+  args.out(checkpoint, "checkpoint");
+  if (!session_id(args, sessions, id, id_len, i).ok()) return args.code();
+  return fetch(
+      errptr, [&] { return sessions->sessions->load_checkpoint(i, number); },
+      [&](auto&& found) {
+        if (found) *checkpoint = new walkv_checkpoint_t{std::move(*found)};
+      });
 }
 
 walkv_code_t walkv_sessions_interrupted(walkv_sessions_t* sessions, walkv_interrupted_list_t** list,
                                         char** errptr) noexcept {
-  if (list == nullptr) return null_argument(errptr, "list");
-  *list = nullptr;
-  if (sessions == nullptr) return null_argument(errptr, "sessions");
+  ArgCheck args(errptr);
+  if (!args.out(list, "list").handle(sessions, "sessions").ok()) return args.code();
   return fetch(
       errptr, [&] { return sessions->sessions->interrupted(); },
       [&](std::vector<walkv::InterruptedSession>&& found) { *list = wrap_list(std::move(found)); });
@@ -342,26 +335,21 @@ walkv_code_t walkv_sessions_interrupted(walkv_sessions_t* sessions, walkv_interr
 
 walkv_code_t walkv_session_resume(walkv_sessions_t* sessions, const char* id, size_t id_len,
                                   walkv_interrupted_t** session, char** errptr) noexcept {
-  if (session == nullptr) return null_argument(errptr, "session");
-  *session = nullptr;
   std::string_view i;
-  walkv_code_t code = WALKV_OK;
-  if (!check_session_args(sessions, id, id_len, i, errptr, code)) return code;
-  return guarded(errptr, [&] {
-    auto resumed = sessions->sessions->resume(i);
-    if (!resumed) return report(errptr, resumed.error());
-    *session = new walkv_interrupted_t(wrap(std::move(*resumed)));
-    return WALKV_OK;
-  });
+  ArgCheck args(errptr);
+  args.out(session, "session");
+  if (!session_id(args, sessions, id, id_len, i).ok()) return args.code();
+  return fetch(
+      errptr, [&] { return sessions->sessions->resume(i); },
+      [&](walkv::InterruptedSession&& resumed) { *session = new walkv_interrupted_t(wrap(std::move(resumed))); });
 }
 
 walkv_code_t walkv_session_list_checkpoints(walkv_sessions_t* sessions, const char* id, size_t id_len,
                                             walkv_checkpoint_summary_list_t** list, char** errptr) noexcept {
-  if (list == nullptr) return null_argument(errptr, "list");
-  *list = nullptr;
   std::string_view i;
-  walkv_code_t code = WALKV_OK;
-  if (!check_session_args(sessions, id, id_len, i, errptr, code)) return code;
+  ArgCheck args(errptr);
+  args.out(list, "list");
+  if (!session_id(args, sessions, id, id_len, i).ok()) return args.code();
   return fetch(
       errptr, [&] { return sessions->sessions->list_checkpoints(i); },
       [&](std::vector<walkv::CheckpointSummary>&& found) {
@@ -371,8 +359,8 @@ walkv_code_t walkv_session_list_checkpoints(walkv_sessions_t* sessions, const ch
 
 walkv_code_t walkv_session_drop(walkv_sessions_t* sessions, const char* id, size_t id_len, char** errptr) noexcept {
   std::string_view i;
-  walkv_code_t code = WALKV_OK;
-  if (!check_session_args(sessions, id, id_len, i, errptr, code)) return code;
+  ArgCheck args(errptr);
+  if (!session_id(args, sessions, id, id_len, i).ok()) return args.code();
   return guarded(errptr, [&] { return report(errptr, sessions->sessions->drop(i)); });
 }
 
@@ -380,8 +368,8 @@ walkv_code_t walkv_sessions_drop_prefix(walkv_sessions_t* sessions, const char* 
                                         walkv_strlist_t** dropped, char** errptr) noexcept {
   if (dropped != nullptr) *dropped = nullptr;
   std::string_view p;
-  walkv_code_t code = WALKV_OK;
-  if (!check_session_args(sessions, id_prefix, id_prefix_len, p, errptr, code, "id_prefix")) return code;
+  ArgCheck args(errptr);
+  if (!session_id(args, sessions, id_prefix, id_prefix_len, p, "id_prefix").ok()) return args.code();
   return fetch(
       errptr, [&] { return sessions->sessions->drop_prefix(p); },
       [&](std::vector<std::string>&& ids) { give_strings(std::move(ids), dropped); });
@@ -389,8 +377,8 @@ walkv_code_t walkv_sessions_drop_prefix(walkv_sessions_t* sessions, const char* 
 
 walkv_code_t walkv_sessions_drop_under(walkv_sessions_t* sessions, const char* const* parts, const size_t* part_lens,
                                        size_t count, walkv_strlist_t** dropped, char** errptr) noexcept {
-  if (dropped != nullptr) *dropped = nullptr;
-  if (sessions == nullptr) return null_argument(errptr, "sessions");
+  ArgCheck args(errptr);
+  if (!args.optional_out(dropped).handle(sessions, "sessions").ok()) return args.code();
   return guarded(errptr, [&] {
     std::vector<std::string> owned;
     if (walkv_code_t code = copy_parts(parts, part_lens, count, owned, errptr); code != WALKV_OK) return code;
@@ -403,8 +391,8 @@ walkv_code_t walkv_sessions_drop_under(walkv_sessions_t* sessions, const char* c
 
 walkv_code_t walkv_sessions_cleanup(walkv_sessions_t* sessions, const walkv_cleanup_policy_t* policy, uint64_t now_ns,
                                     walkv_strlist_t** deleted, char** errptr) noexcept {
-  if (deleted != nullptr) *deleted = nullptr;
-  if (sessions == nullptr) return null_argument(errptr, "sessions");
+  ArgCheck args(errptr);
+  if (!args.optional_out(deleted).handle(sessions, "sessions").ok()) return args.code();
   const walkv::CleanupPolicy& p = policy != nullptr ? policy->policy : sessions->sessions->options().cleanup;
   return fetch(
       errptr, [&] { return now_ns == 0 ? sessions->sessions->cleanup(p) : sessions->sessions->cleanup(p, now_ns); },
@@ -413,8 +401,8 @@ walkv_code_t walkv_sessions_cleanup(walkv_sessions_t* sessions, const walkv_clea
 
 walkv_code_t walkv_sessions_cleanup_stale(walkv_sessions_t* sessions, uint64_t max_age_ns, walkv_strlist_t** deleted,
                                           char** errptr) noexcept {
-  if (deleted != nullptr) *deleted = nullptr;
-  if (sessions == nullptr) return null_argument(errptr, "sessions");
+  ArgCheck args(errptr);
+  if (!args.optional_out(deleted).handle(sessions, "sessions").ok()) return args.code();
   walkv::CleanupPolicy policy;
   policy.max_age = clamp_ns(max_age_ns);
   return fetch(
@@ -424,18 +412,16 @@ walkv_code_t walkv_sessions_cleanup_stale(walkv_sessions_t* sessions, uint64_t m
 
 walkv_code_t walkv_store_list_interrupted(walkv_store_t* store, uint64_t live_epoch, walkv_interrupted_list_t** list,
                                           char** errptr) noexcept {
-  if (list == nullptr) return null_argument(errptr, "list");
-  *list = nullptr;
-  if (store == nullptr) return null_argument(errptr, "store");
+  ArgCheck args(errptr);
+  if (!args.out(list, "list").handle(store, "store").ok()) return args.code();
   return fetch(
       errptr, [&] { return walkv::list_interrupted(*store->store, live_epoch); },
       [&](std::vector<walkv::InterruptedSession>&& found) { *list = wrap_list(std::move(found)); });
 }
 
 walkv_code_t walkv_store_list_sessions(walkv_store_t* store, walkv_session_list_t** list, char** errptr) noexcept {
-  if (list == nullptr) return null_argument(errptr, "list");
-  *list = nullptr;
-  if (store == nullptr) return null_argument(errptr, "store");
+  ArgCheck args(errptr);
+  if (!args.out(list, "list").handle(store, "store").ok()) return args.code();
   return fetch(
       errptr, [&] { return walkv::list_sessions(*store->store); },
       [&](std::vector<walkv::SessionInfo>&& found) { *list = wrap_list(std::move(found)); });

@@ -67,17 +67,4 @@ walkv_code_t copy_parts(const char* const* parts, const std::size_t* part_lens, 
   return WALKV_OK;
 }
 
-bool check_session_args(walkv_sessions_t* sessions, const char* id, std::size_t id_len, std::string_view& out,
-                        char** errptr, walkv_code_t& code, const char* id_name) noexcept {
-  if (sessions == nullptr) {
-    code = null_argument(errptr, "sessions");
-    return false;
-  }
-  if (!as_bytes(id, id_len, out)) {
-    code = null_argument(errptr, id_name);
-    return false;
-  }
-  return true;
-}
-
 }  // namespace walkv::capi

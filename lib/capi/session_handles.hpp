@@ -85,11 +85,6 @@ walkv_session_list_t* wrap_list(std::vector<SessionInfo>&& infos);
 // Hands `items` to the caller through `out` (nothing when `out` is NULL).
 void give_strings(std::vector<std::string>&& items, walkv_strlist_t** out);
 
-// Checks the (sessions, id) pair every per-session call takes; on failure
-// stores the error and its code in `code`.
-bool check_session_args(walkv_sessions_t* sessions, const char* id, std::size_t id_len, std::string_view& out,
-                        char** errptr, walkv_code_t& code, const char* id_name = "id") noexcept;
-
 // Copies `count` (>= 1) C byte strings into `out`. Errors (stored in
 // errptr): invalid_argument for count 0 or a NULL pointer with a non-zero
 // length.

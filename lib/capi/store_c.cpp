@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "capi/capi_internal.hpp"
+#include "capi/statistics_c.hpp"
 
 namespace walkv::capi {
 
@@ -247,20 +248,7 @@ const char* walkv_store_directory(const walkv_store_t* store) noexcept {
 
 walkv_code_t walkv_store_statistics(const walkv_store_t* store, walkv_statistics_t* stats) noexcept {
   if (store == nullptr || stats == nullptr) return WALKV_INVALID_ARGUMENT;
-  walkv::Statistics s = store->store->statistics();
-  stats->bytes_written = s.bytes_written;
-  stats->frames_written = s.frames_written;
-  stats->group_commits = s.group_commits;
-  stats->fdatasyncs = s.fdatasyncs;
-  stats->synced_writers = s.synced_writers;
-  stats->write_stalls = s.write_stalls;
-  stats->write_stall_ns = s.write_stall_ns;
-  stats->compactions = s.compactions;
-  stats->bytes_compacted = s.bytes_compacted;
-  stats->compaction_ns = s.compaction_ns;
-  stats->replay_bytes = s.replay_bytes;
-  stats->replay_ns = s.replay_ns;
-  stats->poisoned = s.poisoned ? 1 : 0;
+  *stats = to_c(store->store->statistics());
   return WALKV_OK;
 }
 

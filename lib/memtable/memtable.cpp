@@ -9,8 +9,8 @@ namespace walkv {
 namespace {
 
 // Rough heap cost of one entry beyond the key and value bytes: the version
-// header, the ordered set's node and key copy, two index slots. Only used to
-// decide when to compact, so an estimate is enough.
+// header, the ordered set's node and key copy (in the arena), two index
+// slots. Only used to decide when to compact, so an estimate is enough.
 constexpr std::size_t kEntryOverhead = 16 + 4 * sizeof(void*) + sizeof(std::string) + 4 * sizeof(void*);
 constexpr std::size_t kPrefixTombstoneOverhead = sizeof(std::string);
 
@@ -56,8 +56,11 @@ void MemTable::install(Version* raw) {
   const std::size_t hash = HashIndex::hash_of(key);
   const bool new_key = index_.find(key, hash) == nullptr;  // the writer needs no guard: only it retires
   if (new_key) {
+    // The key's bytes for the set come from the arena too (a failed emplace
+    // leaves them there, unused, until the table goes).
+    const std::string_view stable = key_arena_.copy(key);
     std::unique_lock lock(keys_mu_);
-    keys_.emplace(key);
+    keys_.emplace(stable);
   }
   Version* old = nullptr;
   try {
@@ -133,16 +136,12 @@ MemTable::Found MemTable::get_into(std::string_view key, std::string* value) con
 }
 
 std::vector<MemTable::Entry> MemTable::collect(std::string_view prefix) const {
-  std::shared_lock lock(keys_mu_);
-  EpochReclaimer::ReadGuard guard(reclaimer_);
   std::vector<Entry> out;
-  for (auto it = keys_.lower_bound(prefix); it != keys_.end() && starts_with(*it, prefix); ++it) {
-    const Version* v = index_.find(*it, HashIndex::hash_of(*it));
-    if (!is_entry(v)) continue;
-    out.push_back(Entry{*it, v->kind() == Version::Kind::tombstone
-                                 ? std::nullopt
-                                 : std::optional<std::string>(std::in_place, v->value())});
-  }
+  for_each(prefix, [&out](std::string_view key, const std::string_view* value) {
+    out.push_back(Entry{std::string(key),
+                        value == nullptr ? std::nullopt : std::optional<std::string>(std::in_place, *value)});
+    return true;
+  });
   return out;
 }
 

@@ -362,8 +362,28 @@ Result<std::unique_ptr<Snapshot>> Snapshot::open_at(int parent_fd, const std::st
 }
 
 // The environment (and the idle read transactions of its pool) stays open
-// while another Snapshot of the same file uses it.
-Snapshot::~Snapshot() = default;
+// while another Snapshot of the same file uses it. This Snapshot's per-thread
+// idle transactions go to that pool (or are aborted when it is full), while the
+// environment is still open.
+Snapshot::~Snapshot() {
+  if (!shared_) return;
+  for (TxnSlot& slot : txn_slots_) {
+    MDB_txn* txn = slot.txn.exchange(nullptr, std::memory_order_acquire);
+    if (txn == nullptr) continue;
+    {
+      std::lock_guard lock(shared_->idle_read_txns_mu);
+      if (shared_->idle_read_txns.size() < kMaxIdleReadTxns) {
+        try {
+          shared_->idle_read_txns.push_back(txn);
+          continue;
+        } catch (...) {
+          // no memory to keep it: abort it below
+        }
+      }
+    }
+    mdb_txn_abort(txn);
+  }
+}
 
 // ---- map size -------------------------------------------------------------
 
@@ -388,9 +408,16 @@ Status Snapshot::adopt_map_size() const {
 
 // ---- transactions ---------------------------------------------------------
 
+std::size_t Snapshot::txn_slot_of_this_thread() noexcept {
+  static std::atomic<std::size_t> next{0};
+  thread_local const std::size_t mine = next.fetch_add(1, std::memory_order_relaxed) % kTxnSlots;
+  return mine;
+}
+
 int Snapshot::acquire_read_txn(MDB_txn** out) const {
-  MDB_txn* txn = nullptr;
-  {
+  // This thread's own idle transaction first: no lock, no shared cache line.
+  MDB_txn* txn = txn_slots_[txn_slot_of_this_thread()].txn.exchange(nullptr, std::memory_order_acquire);
+  if (txn == nullptr) {
     std::lock_guard lock(shared_->idle_read_txns_mu);
     if (!shared_->idle_read_txns.empty()) {
       txn = shared_->idle_read_txns.back();
@@ -408,6 +435,10 @@ int Snapshot::acquire_read_txn(MDB_txn** out) const {
 
 void Snapshot::release_read_txn(MDB_txn* txn) const {
   mdb_txn_reset(txn);
+  MDB_txn* empty = nullptr;
+  if (txn_slots_[txn_slot_of_this_thread()].txn.compare_exchange_strong(empty, txn, std::memory_order_release,
+                                                                        std::memory_order_relaxed))
+    return;
   {
     std::lock_guard lock(shared_->idle_read_txns_mu);
     if (shared_->idle_read_txns.size() < kMaxIdleReadTxns) {
@@ -567,19 +598,28 @@ Status Snapshot::set_open_epoch(std::uint64_t epoch) {
 // ---- data -----------------------------------------------------------------
 
 Result<std::optional<std::string>> Snapshot::get(std::string_view key) const {
+  std::optional<std::string> value(std::in_place);
+  auto found = get_into(key, *value);
+  if (!found) return error(std::move(found.error()));
+  if (!*found) value.reset();
+  return value;
+}
+
+Result<bool> Snapshot::get_into(std::string_view key, std::string& value) const {
   if (Status s = check_key(key); !s.ok()) return error(std::move(s));
-  std::optional<std::string> value;
+  bool found = false;
   Status s = with_read_txn("get", [&](MDB_txn* txn) {
     MDB_val k = as_val(key);
     MDB_val v;
     int rc = mdb_get(txn, data_dbi_, &k, &v);
     if (rc == MDB_NOTFOUND) return Status();
     if (rc != 0) return error_status(rc, "get");
-    value.emplace(as_view(v));  // copied out while the read transaction pins the page
+    value.assign(as_view(v));  // copied out while the read transaction pins the page
+    found = true;
     return Status();
   });
   if (!s.ok()) return error(std::move(s));
-  return value;
+  return found;
 }
 
 Status Snapshot::scan(
@@ -608,14 +648,19 @@ Status Snapshot::scan(
   });
 }
 
+// The entries stream from the table in key order (MemTable::for_each: no copy
+// of the table; the store's immutable memtable has no writer any more) through
+// one cursor, so a key that lands on the page of the previous one needs no
+// search from the root (LMDB's cursor keeps its page). Once a key is above the
+// last key of the database, so is every later one: those are appended
+// (MDB_APPEND: no search at all, and a split leaves full pages behind), and a
+// point tombstone for such a key has nothing to delete. A key outside LMDB's
+// limits stops the walk and aborts the transaction, so nothing of a bad table
+// is written.
 Status Snapshot::apply(const MemTable& imm, std::uint64_t applied_sequence) {
   const std::vector<std::string> tombstones = imm.prefix_tombstones();
-  const std::vector<MemTable::Entry> entries = imm.collect("");
-  // Refused before the transaction so that nothing of a bad table is written.
-  for (const MemTable::Entry& e : entries) {
-    if (Status s = check_key(e.key); !s.ok()) return s;
-  }
-  return with_write_txn("apply", [&](MDB_txn* txn) {
+  Status refused;
+  Status s = with_write_txn("apply", [&](MDB_txn* txn) {
     for (const std::string& prefix : tombstones) {
       int rc = 0;
       if (prefix.empty()) {
@@ -625,20 +670,40 @@ Status Snapshot::apply(const MemTable& imm, std::uint64_t applied_sequence) {
       }
       if (rc != 0) return rc;
     }
-    for (const MemTable::Entry& e : entries) {
-      MDB_val k = as_val(e.key);
-      int rc = 0;
-      if (e.value) {
-        MDB_val v = as_val(*e.value);
-        rc = mdb_put(txn, data_dbi_, &k, &v, 0);
-      } else {
-        rc = mdb_del(txn, data_dbi_, &k, nullptr);
+    MDB_cursor* raw = nullptr;
+    if (int rc = mdb_cursor_open(txn, data_dbi_, &raw); rc != 0) return rc;
+    CursorPtr cursor(raw);
+    MDB_val k;
+    MDB_val v;
+    int rc = mdb_cursor_get(raw, &k, &v, MDB_LAST);
+    if (rc != 0 && rc != MDB_NOTFOUND) return rc;
+    bool appending = rc == MDB_NOTFOUND;                            // empty: every key is above
+    const std::string last = appending ? std::string() : std::string(as_view(k));  // copied: k points into a page
+    rc = 0;
+    imm.for_each("", [&](std::string_view key, const std::string_view* value) {
+      if (Status bad = check_key(key); !bad.ok()) {
+        refused = std::move(bad);
+        rc = EINVAL;
+        return false;
+      }
+      appending = appending || key > last;
+      MDB_val kv = as_val(key);
+      if (value != nullptr) {
+        MDB_val vv = as_val(*value);
+        rc = mdb_cursor_put(raw, &kv, &vv, appending ? MDB_APPEND : 0);
+      } else if (!appending) {
+        MDB_val found;
+        rc = mdb_cursor_get(raw, &kv, &found, MDB_SET);
+        if (rc == 0) rc = mdb_cursor_del(raw, 0);
         if (rc == MDB_NOTFOUND) rc = 0;
       }
-      if (rc != 0) return rc;
-    }
+      return rc == 0;
+    });
+    if (rc != 0) return rc;
     return put_meta(txn, meta_dbi_, kAppliedSequenceKey, encode_le<8>(applied_sequence));
   });
+  if (!refused.ok()) return refused;
+  return s;
 }
 
 // ---- maintenance ----------------------------------------------------------

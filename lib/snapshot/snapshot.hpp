@@ -14,6 +14,8 @@
 // Values are copied out of LMDB before use (LMDB values are only 2-byte aligned).
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -118,7 +120,14 @@ class Snapshot {
   // (get, apply) — the store must refuse such keys before they reach the WAL.
   std::size_t max_key_size() const noexcept { return max_key_size_; }
 
+  // The value stored under key, or nullopt. Errors: invalid_argument (a key
+  // outside 1..max_key_size()), io_error (LMDB).
   Result<std::optional<std::string>> get(std::string_view key) const;
+  // As get, but assigns a found value into `value` (reusing its capacity: no
+  // allocation once it is large enough) and returns true; returns false when
+  // key is absent. On false or an error `value` is left exactly as it was.
+  // Thread-safety: as get; `value` must not be shared with another thread.
+  Result<bool> get_into(std::string_view key, std::string& value) const;
   // Visits keys starting with prefix in ascending order until visit returns false.
   // One read transaction: the visit sees one consistent state. The views are
   // valid only during the call (aligned copies). visit must not call into this
@@ -153,8 +162,17 @@ class Snapshot {
   Status with_write_txn(const char* what, Fn&& fn);
   // Read transactions are reset and kept for reuse (mdb_txn_renew is much
   // cheaper than mdb_txn_begin, which must find a reader slot under a mutex).
+  // First in a per-thread slot of this Snapshot (txn_slots_: a thread takes and
+  // puts back its own transaction with one atomic exchange on a cache line no
+  // other reader thread writes, keeping its LMDB reader slot on its core too),
+  // else in the environment's pool (a mutex every thread shares).
   int acquire_read_txn(MDB_txn** txn) const;
   void release_read_txn(MDB_txn* txn) const;
+  struct alignas(64) TxnSlot {
+    std::atomic<MDB_txn*> txn{nullptr};  // a reset read transaction, or null
+  };
+  static constexpr std::size_t kTxnSlots = 16;
+  static std::size_t txn_slot_of_this_thread() noexcept;
   Status error_status(int rc, std::string_view what) const;
 
   snapshot_detail::ResizeLock& resize_mu() const noexcept { return shared_->resize_mu; }
@@ -166,6 +184,9 @@ class Snapshot {
   unsigned meta_dbi_ = 0;
   bool read_only_ = false;
   std::size_t max_key_size_ = 0;
+  // Idle read transactions by thread (see acquire_read_txn); the destructor
+  // hands them to the environment's pool.
+  mutable std::array<TxnSlot, kTxnSlots> txn_slots_{};
 };
 
 }  // namespace walkv

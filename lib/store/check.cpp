@@ -168,9 +168,47 @@ Result<StoreSizes> store_sizes(const std::string& dir) {
   return sizes;
 }
 
-}  // namespace walkv
+namespace {
 
-namespace walkv {
+// Bytes of valid frames in the scanned segments.
+std::uint64_t log_bytes(const std::vector<wal::SegmentInfo>& segments) {
+  std::uint64_t bytes = 0;
+  for (const auto& segment : segments)
+    if (segment.end_offset > wal::kSegmentHeaderSize) bytes += segment.end_offset - wal::kSegmentHeaderSize;
+  return bytes;
+}
+
+// The one place the internal SnapshotStats (LMDB's numbers) becomes the
+// public StoreStatistics. Designated initializers: the compiler checks the
+// names and their order, and -Wextra warns of a field left out.
+StoreStatistics statistics_of(const PinnedLog& log, const StoreSizes& sizes,
+                              const std::vector<wal::SegmentInfo>& segments, const LogCheck& check) {
+  const SnapshotStats& lmdb = log.snapshot_stats;
+  return StoreStatistics{.snapshot_bytes = sizes.snapshot_bytes,
+                         .map_size = lmdb.map_size,
+                         .used_bytes = lmdb.used_bytes,
+                         .page_size = lmdb.page_size,
+                         .depth = lmdb.depth,
+                         .branch_pages = lmdb.branch_pages,
+                         .leaf_pages = lmdb.leaf_pages,
+                         .overflow_pages = lmdb.overflow_pages,
+                         .entries = lmdb.entries,
+                         .last_txnid = lmdb.last_txnid,
+                         .applied_sequence = log.meta.applied_sequence,
+                         .open_epoch = log.meta.open_epoch,
+                         .wal_segments = sizes.wal_segments,
+                         .wal_bytes = sizes.wal_bytes,
+                         .log_bytes = log_bytes(segments),
+                         .frames = check.report.frames,
+                         .first_sequence = segments.empty() ? 0 : segments.front().first_sequence,
+                         .last_sequence = check.report.last_sequence,
+                         .frames_to_replay = check.report.frames_replayed,
+                         .bytes_to_replay = check.report.bytes_replayed,
+                         .locked = check.locked,
+                         .holder_pid = check.holder_pid};
+}
+
+}  // namespace
 
 Result<StoreStatistics> store_statistics(const std::string& dir) {
   auto sizes = store_sizes(dir);
@@ -180,32 +218,7 @@ Result<StoreStatistics> store_statistics(const std::string& dir) {
   std::vector<wal::SegmentInfo> segments;
   auto check = check_pinned(dir, **log, {}, &segments);
   if (!check) return error(check.error());
-  StoreStatistics st;
-  const SnapshotStats& lmdb = (*log)->snapshot_stats;
-  st.snapshot_bytes = sizes->snapshot_bytes;
-  st.map_size = lmdb.map_size;
-  st.used_bytes = lmdb.used_bytes;
-  st.page_size = lmdb.page_size;
-  st.depth = lmdb.depth;
-  st.branch_pages = lmdb.branch_pages;
-  st.leaf_pages = lmdb.leaf_pages;
-  st.overflow_pages = lmdb.overflow_pages;
-  st.entries = lmdb.entries;
-  st.last_txnid = lmdb.last_txnid;
-  st.applied_sequence = (*log)->meta.applied_sequence;
-  st.open_epoch = (*log)->meta.open_epoch;
-  st.wal_segments = sizes->wal_segments;
-  st.wal_bytes = sizes->wal_bytes;
-  for (const auto& segment : segments)
-    if (segment.end_offset > wal::kSegmentHeaderSize) st.log_bytes += segment.end_offset - wal::kSegmentHeaderSize;
-  if (!segments.empty()) st.first_sequence = segments.front().first_sequence;
-  st.frames = check->report.frames;
-  st.last_sequence = check->report.last_sequence;
-  st.frames_to_replay = check->report.frames_replayed;
-  st.bytes_to_replay = check->report.bytes_replayed;
-  st.locked = check->locked;
-  st.holder_pid = check->holder_pid;
-  return st;
+  return statistics_of(**log, *sizes, segments, *check);
 }
 
 }  // namespace walkv

@@ -24,8 +24,10 @@ Status Store::Impl::rotate_memtable() {
   if (s.code() == Code::poisoned) poison(s);
   if (!s.ok()) return s;
   std::lock_guard<std::mutex> lock(tables_mu_);
+  auto fresh = std::make_shared<MemTable>();
+  published_.publish(fresh, mem_);  // may throw; then nothing changed
   imm_ = std::move(mem_);
-  mem_ = std::make_shared<MemTable>();
+  mem_ = std::move(fresh);
   imm_sequence_ = next_sequence_ - 1;
   imm_log_bytes_ = log_bytes_since_snapshot_.exchange(0);
   return Status();
@@ -77,8 +79,10 @@ Status Store::Impl::compact_locked() {
   }
   {
     std::lock_guard<std::mutex> lock(tables_mu_);
+    published_.publish(mem_, nullptr);  // may throw; then nothing changed
     imm_.reset();
   }
+  published_.synchronize();  // gets have let go of imm: it is freed with `imm` below
   return delete_obsolete_segments(sequence + 1);
 }
 

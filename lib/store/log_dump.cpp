@@ -46,6 +46,7 @@ Result<DumpSummary> dump_log(const std::string& dir, const SequenceRange& range,
 
   wal::FrameSink sink = [&](std::uint64_t sequence, std::span<const std::uint8_t> payload) {
     if (sequence > range.to) return stop_scan();
+    summary.last_sequence = sequence;  // how far the dump read, should it stop early
     if (!range.contains(sequence)) return Status();
     auto where = log.fs->locate(payload.data());
     const std::string segment = where ? "wal/" + where->segment : "wal";
@@ -86,7 +87,7 @@ Result<DumpSummary> dump_log(const std::string& dir, const SequenceRange& range,
   auto scan = wal::scan_log(*log.fs, log.wal_fd, log.meta.store_id, options, with_progress(sink, progress));
   const bool stopped = !scan && scan.error().code() == Code::not_supported && scan.error().message() == "dump stopped";
   if (!scan && !stopped) return error(scan.error());
-  if (scan) summary.last_sequence = scan->report.last_sequence;
+  if (scan) summary.last_sequence = scan->report.last_sequence;  // read to the end: the log's last
   summary.corruptions = std::move(collector.found);
   for (auto& c : malformed) summary.corruptions.push_back(std::move(c));
   return summary;

@@ -1,6 +1,7 @@
 // walkv store — the read path: point gets and prefix scans, merging the
 // memtable, the immutable memtable being compacted and the LMDB snapshot.
 #include <map>
+#include <optional>
 #include <utility>
 
 #include "store/store_impl.hpp"
@@ -12,34 +13,43 @@ Store::Impl::Tables Store::Impl::tables() const {
   return Tables{mem_, imm_};
 }
 
-Result<std::optional<std::string>> Store::Impl::get(std::string_view key) const {
-  // Take the tables before the snapshot: a compaction that finishes in between
-  // has put imm's data into the snapshot already.
-  const Tables t = tables();
-  for (const MemTable* table : {t.mem.get(), t.imm.get()}) {
+// Readers reach mem/imm through published_ (read_tables.hpp): an epoch guard,
+// no mutex and no shared_ptr copy, so reader threads share no cache line that
+// they write. The guard covers only the lock-free memtable lookups.
+MemTable::Found Store::Impl::get_from_tables(std::string_view key, std::string* value) const {
+  const PublishedTables::Reader tables(published_);
+  for (const MemTable* table : {tables.mem(), tables.imm()}) {
     if (table == nullptr) continue;
-    MemTable::Lookup r = table->get(key);
-    if (r.found == MemTable::Found::value) return std::optional<std::string>(std::move(r.value));
-    if (r.found == MemTable::Found::deleted) return std::optional<std::string>();
+    const MemTable::Found found = table->get_into(key, value);
+    if (found != MemTable::Found::absent) return found;
   }
-  return snapshot_->get(key);
+  return MemTable::Found::absent;
+}
+
+// Both gets ask the memtables before beginning the snapshot's read
+// transaction: a compaction that finishes in between has put imm's data into
+// the snapshot already (it publishes the tables without imm only after its
+// LMDB commit), so nothing is missed.
+Result<std::optional<std::string>> Store::Impl::get(std::string_view key) const {
+  std::optional<std::string> value(std::in_place);
+  switch (get_from_tables(key, &*value)) {
+    case MemTable::Found::value: return value;
+    case MemTable::Found::deleted: return std::optional<std::string>();
+    case MemTable::Found::absent: break;
+  }
+  auto found = snapshot_->get_into(key, *value);
+  if (!found) return error(std::move(found.error()));
+  if (!*found) value.reset();
+  return value;
 }
 
 Result<bool> Store::Impl::get(std::string_view key, std::string& value) const {
-  const Tables t = tables();  // before the snapshot, as in get above
-  for (const MemTable* table : {t.mem.get(), t.imm.get()}) {
-    if (table == nullptr) continue;
-    const MemTable::Found found = table->get_into(key, &value);
-    if (found == MemTable::Found::value) return true;
-    if (found == MemTable::Found::deleted) return false;
+  switch (get_from_tables(key, &value)) {
+    case MemTable::Found::value: return true;
+    case MemTable::Found::deleted: return false;
+    case MemTable::Found::absent: break;
   }
-  // Snapshot::get copies out of LMDB into a string of its own (an allocation);
-  // moving it into `value` at least saves the second copy.
-  auto r = snapshot_->get(key);
-  if (!r) return error(std::move(r.error()));
-  if (!r->has_value()) return false;
-  value = std::move(**r);
-  return true;
+  return snapshot_->get_into(key, value);  // copies into value's capacity; untouched on a miss
 }
 
 Status Store::Impl::scan(std::string_view prefix,

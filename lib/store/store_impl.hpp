@@ -3,8 +3,9 @@
 //
 // Locking order (never take an earlier one while holding a later one):
 //   compaction_mu_  → GroupCommit's queue (leader role) → tables_mu_
+//   → published_'s internal writer mutex (read_tables.hpp)
 // tables_mu_ only guards the mem_/imm_ pointers; MemTable and Snapshot are
-// themselves thread-safe.
+// themselves thread-safe. get takes neither: it reads published_.
 #pragma once
 
 #include <atomic>
@@ -24,6 +25,7 @@
 #include "memtable/memtable.hpp"
 #include "snapshot/snapshot.hpp"
 #include "store/group_commit.hpp"
+#include "store/read_tables.hpp"
 #include "store/statistics.hpp"
 #include "store/store_lock.hpp"
 #include "wal/format.hpp"
@@ -74,6 +76,11 @@ class Store::Impl {
     std::shared_ptr<MemTable> imm;  // being compacted, or null
   };
   Tables tables() const;
+  // The memtable layers' answer for key (read_path.cpp): Found::value (the value
+  // assigned into *value), deleted, or absent (ask the snapshot). *value is left
+  // unchanged unless the answer is Found::value. Takes no lock and no reference
+  // count: the tables come from published_, inside an epoch guard.
+  MemTable::Found get_from_tables(std::string_view key, std::string* value) const;
 
   // write path
   Status validate(const WriteBatch& batch) const;
@@ -113,6 +120,10 @@ class Store::Impl {
   mutable std::mutex tables_mu_;
   std::shared_ptr<MemTable> mem_;
   std::shared_ptr<MemTable> imm_;
+  // mem_/imm_ again, for get (read_tables.hpp): every change of mem_/imm_ is
+  // published here too, under tables_mu_; a dropped imm is then released with
+  // published_.synchronize() outside tables_mu_.
+  PublishedTables published_;
   std::uint64_t imm_sequence_ = 0;
   std::uint64_t applied_sequence_ = 0;  // snapshot's applied sequence (compaction_mu_)  // last sequence held by imm_ (leader/compaction only)
 

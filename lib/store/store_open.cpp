@@ -210,6 +210,7 @@ Status Store::Impl::recover_log(bool read_only) {
     if (Status s = remove_temporary_files(); !s.ok()) return s;
   }
   mem_ = std::make_shared<MemTable>();
+  published_.publish(mem_, nullptr);
   wal::ScanOptions scan_options;
   // A read-only view must not fail on a live writer's half-written tail: it
   // stops at the first damage and shows the consistent prefix before it.

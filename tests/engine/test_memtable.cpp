@@ -3,12 +3,36 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <new>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "memtable/arena.hpp"
 #include "memtable/memtable.hpp"
+
+// Counts this program's operator new calls while `counting` is set (the
+// allocation tests below); otherwise the plain malloc/free behaviour. (GCC
+// warns about free() of operator new's memory once both are inlined: they are
+// the same malloc here.)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+namespace {
+std::atomic<bool> counting{false};
+std::atomic<long> allocations{0};
+}  // namespace
+
+void* operator new(std::size_t n) {
+  if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 using walkv::MemTable;
 using Found = MemTable::Found;
@@ -22,6 +46,34 @@ std::string key_of(int i) {
 }
 
 std::string value_of(int i) { return "value-" + std::to_string(i * 7919); }
+
+// operator new calls made by fn.
+template <class Fn>
+long allocations_of(Fn&& fn) {
+  allocations.store(0);
+  counting.store(true);
+  fn();
+  counting.store(false);
+  return allocations.load();
+}
+
+// Everything for_each visits, as collect() would return it.
+std::vector<MemTable::Entry> walk(const MemTable& t, std::string_view prefix) {
+  std::vector<MemTable::Entry> out;
+  t.for_each(prefix, [&](std::string_view key, const std::string_view* value) {
+    out.push_back(MemTable::Entry{std::string(key), value ? std::optional<std::string>(*value) : std::nullopt});
+    return true;
+  });
+  return out;
+}
+
+bool same_entries(const std::vector<MemTable::Entry>& a, const std::vector<MemTable::Entry>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i].key != b[i].key || a[i].value != b[i].value) return false;
+  }
+  return true;
+}
 
 std::vector<std::string> keys_of(const std::vector<MemTable::Entry>& entries) {
   std::vector<std::string> keys;
@@ -316,4 +368,165 @@ BOOST_AUTO_TEST_CASE(overwrites_under_lock_free_readers_are_never_torn) {
   std::string value = "unchanged";
   BOOST_TEST((t.get_into("absent", &value) == Found::absent));
   BOOST_TEST(value == "unchanged");
+}
+
+BOOST_AUTO_TEST_CASE(overwrites_keep_a_single_key) {
+  MemTable t;
+  for (int round = 0; round < 50; ++round) {
+    for (int i = 0; i < 20; ++i) t.put(key_of(i), value_of(round * 100 + i));
+    t.remove(key_of(3));
+  }
+  t.put(key_of(3), "back");
+  auto all = t.collect("");
+  BOOST_REQUIRE(all.size() == 20u);
+  BOOST_TEST((std::adjacent_find(all.begin(), all.end(), [](const auto& x, const auto& y) {
+                return x.key >= y.key;  // sorted and each key once
+              }) == all.end()));
+  BOOST_TEST(all[3].value.value() == "back");
+  BOOST_TEST(all[4].value.value() == value_of(49 * 100 + 4));
+  BOOST_TEST(same_entries(walk(t, ""), all));
+  BOOST_TEST(t.entry_count() == 20u);
+}
+
+BOOST_AUTO_TEST_CASE(new_keys_and_overwrites_allocate_only_their_version) {
+  // A put allocates its Version; a new key's place in the ordered set comes
+  // from the table's arena (a block now and then), an overwrite's from
+  // nowhere. (Before the arena a new key cost a set node and a key string
+  // too: three allocations.) Keys longer than a short string's inline buffer,
+  // as the store's session keys are.
+  MemTable t;
+  constexpr int kKeys = 4000;
+  std::vector<std::string> keys;
+  for (int i = 0; i < kKeys; ++i) keys.push_back("session-" + std::to_string(1000000000000000 + i * 7919));
+  const long adding = allocations_of([&] {
+    for (const auto& k : keys) t.put(k, "value");
+  });
+  // One per key, plus the hash index doubling and the arena's blocks.
+  BOOST_TEST(adding >= kKeys);
+  BOOST_TEST(adding <= kKeys + kKeys / 20, "allocations for " << kKeys << " new keys: " << adding);
+  const long overwriting = allocations_of([&] {
+    for (const auto& k : keys) t.put(k, "other value");
+  });
+  // One per put, plus the reclaimer's retire list growing.
+  BOOST_TEST(overwriting <= kKeys + kKeys / 20, "allocations for " << kKeys << " overwrites: " << overwriting);
+  BOOST_TEST(t.collect("").size() == static_cast<std::size_t>(kKeys));
+}
+
+BOOST_AUTO_TEST_CASE(for_each_visits_what_collect_returns) {
+  using namespace std::string_literals;
+  MemTable t;
+  for (const std::string& k : {"s/2"s, "s/10"s, "r"s, "s/1"s, "t"s, "s/"s, "s"s, "s/\0"s, "s/\xff"s})
+    t.put(k, "v" + k);
+  t.remove("s/3");
+  t.put("x/1", "gone");
+  t.put("x/2", "gone");
+  t.remove_prefix("x/");  // erased keys are not entries
+  t.put("x/2", "again");
+  for (const char* prefix : {"", "s", "s/", "s/1", "x/", "u", "\xff"}) {
+    BOOST_TEST(same_entries(walk(t, prefix), t.collect(prefix)), "prefix " << prefix);
+  }
+  auto under = walk(t, "s/");
+  BOOST_TEST((keys_of(under) == std::vector<std::string>{"s/", "s/\0"s, "s/1", "s/10", "s/2", "s/3", "s/\xff"}));
+  BOOST_TEST(!under[5].value.has_value());
+  BOOST_TEST((keys_of(walk(t, "x/")) == std::vector<std::string>{"x/2"}));
+
+  int visited = 0;
+  t.for_each("s/", [&](std::string_view, const std::string_view*) { return ++visited < 3; });
+  BOOST_TEST(visited == 3);
+  MemTable empty;
+  BOOST_TEST(walk(empty, "").empty());
+}
+
+BOOST_AUTO_TEST_CASE(for_each_matches_a_model_after_random_writes) {
+  // Random puts, removes and prefix removals over a small key space, against
+  // a std::map model of what the table holds.
+  MemTable t;
+  std::map<std::string, std::optional<std::string>> model;
+  unsigned x = 12345;
+  auto next = [&x] { return x = x * 1103515245u + 12345u, (x >> 8); };
+  for (int i = 0; i < 20000; ++i) {
+    const unsigned r = next();
+    const std::string key = "k/" + std::to_string(r % 37) + "/" + std::to_string((r / 37) % 23);
+    switch (r % 50) {
+      case 0: {
+        const std::string prefix = "k/" + std::to_string(next() % 37) + "/";
+        t.remove_prefix(prefix);
+        for (auto it = model.lower_bound(prefix); it != model.end() && it->first.starts_with(prefix);)
+          it = model.erase(it);
+        break;
+      }
+      case 1: case 2: case 3: case 4: case 5:
+        t.remove(key);
+        model[key] = std::nullopt;
+        break;
+      default: {
+        const std::string value(next() % 300, static_cast<char>('a' + i % 26));
+        t.put(key, value);
+        model[key] = value;
+      }
+    }
+  }
+  std::vector<MemTable::Entry> expected;
+  for (const auto& [k, v] : model) expected.push_back(MemTable::Entry{k, v});
+  BOOST_TEST(same_entries(walk(t, ""), expected));
+  BOOST_TEST(same_entries(t.collect(""), expected));
+  BOOST_TEST(t.entry_count() == expected.size());
+}
+
+BOOST_AUTO_TEST_CASE(for_each_under_a_writer_sees_whole_values) {
+  // A walk of a table that is still written (the store's scan of its live
+  // memtable): every value visited is one that was written whole (each is one
+  // repeated byte), keys come in order and once, and new keys may appear.
+  MemTable t;
+  for (int i = 0; i < 200; ++i) t.put(key_of(i * 2), std::string(100, 'a'));
+  std::atomic<bool> done{false};
+  std::atomic<long> failures{0};
+  std::atomic<long> walks{0};
+  auto walker = [&] {
+    while (!done.load(std::memory_order_acquire) || walks.load() < 4) {
+      std::string previous;
+      t.for_each("k", [&](std::string_view key, const std::string_view* value) {
+        if (!previous.empty() && key <= previous) failures.fetch_add(1);
+        previous.assign(key);
+        if (value != nullptr && (value->empty() || value->find_first_not_of((*value)[0]) != std::string_view::npos))
+          failures.fetch_add(1);
+        return true;
+      });
+      walks.fetch_add(1);
+    }
+  };
+  std::vector<std::thread> walkers;
+  for (int r = 0; r < 2; ++r) walkers.emplace_back(walker);
+  for (int i = 0; i < 20000; ++i) {
+    if (i % 1000 == 999) t.remove_prefix(key_of(i % 400).substr(0, 5));
+    else if (i % 7 == 0) t.remove(key_of(i % 400));
+    else t.put(key_of(i % 400), std::string(1 + i % 3000, static_cast<char>('a' + i % 26)));
+  }
+  done.store(true, std::memory_order_release);
+  for (auto& th : walkers) th.join();
+  BOOST_TEST(failures.load() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(arena_hands_out_aligned_stable_memory) {
+  walkv::Arena arena;
+  std::vector<std::pair<std::string_view, std::string>> copies;
+  for (int i = 0; i < 12; ++i) {
+    const std::string bytes(static_cast<std::size_t>(i * 60), static_cast<char>('a' + i % 26));
+    copies.emplace_back(arena.copy(bytes), bytes);
+    void* p = arena.allocate(48, 16);
+    BOOST_TEST(reinterpret_cast<std::uintptr_t>(p) % 16 == 0u);
+    static_cast<char*>(p)[47] = 'z';  // writable to its end (ASan checks the block bounds)
+    void* big = arena.allocate(100000, alignof(std::max_align_t));  // larger than any block so far
+    BOOST_TEST(reinterpret_cast<std::uintptr_t>(big) % alignof(std::max_align_t) == 0u);
+    static_cast<char*>(big)[99999] = 'z';
+  }
+  for (int i = 0; i < 20000; ++i) {
+    const std::string bytes(static_cast<std::size_t>(1 + i % 511), static_cast<char>('A' + i % 26));
+    copies.emplace_back(arena.copy(bytes), bytes);
+  }
+  long wrong = 0;
+  for (const auto& [copy, original] : copies) wrong += copy != original;
+  BOOST_TEST(wrong == 0);
+  BOOST_TEST(arena.copy("").empty());
+  BOOST_TEST(arena.block_bytes() > 0u);
 }

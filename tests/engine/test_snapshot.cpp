@@ -440,3 +440,140 @@ BOOST_AUTO_TEST_CASE(read_only_view_while_another_process_writes) {
   ::close(ch.to_child[1]);
   ::close(ch.to_parent[0]);
 }
+
+namespace {
+
+// Model of the snapshot's data: what apply(table) must leave behind.
+using Model = std::map<std::string, std::string>;
+
+void apply_to_model(Model& model, const MemTable& table) {
+  for (const std::string& prefix : table.prefix_tombstones()) {
+    for (auto it = model.lower_bound(prefix); it != model.end() && it->first.starts_with(prefix);)
+      it = model.erase(it);
+  }
+  for (const MemTable::Entry& e : table.collect("")) {
+    if (e.value) model[e.key] = *e.value;
+    else model.erase(e.key);
+  }
+}
+
+bool matches(const Snapshot& snap, const Model& model) {
+  const auto all = scan_all(snap, "");
+  return all == std::vector<std::pair<std::string, std::string>>(model.begin(), model.end());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(apply_appends_above_the_last_key_and_searches_below_it) {
+  // apply() streams the table in key order: keys above the database's last
+  // key are appended, the others put where they belong. Both, around the
+  // boundary, with values on overflow pages and inline.
+  TempDir dir;
+  auto snap = open_rw(dir.path(), 16 * kMiB);
+  BOOST_REQUIRE(snap->initialize(test_store_id()).ok());
+  Model model;
+  MemTable first;  // into an empty database: every key appended
+  for (int i = 0; i < 300; i += 2) first.put(numbered("m", i), std::string(i % 3 == 0 ? 4096 : 50, 'a'));
+  first.remove("m00007");  // absent, and above every key so far
+  BOOST_REQUIRE(snap->apply(first, 1).ok());
+  apply_to_model(model, first);
+  BOOST_TEST(matches(*snap, model));
+
+  MemTable second;
+  second.put("a", "below the first key");
+  second.put("m00001", std::string(4096, 'b'));     // between existing keys
+  second.put("m00002", "overwritten");              // an existing key
+  second.remove("m00004");                          // an existing key
+  second.remove("m00005");                          // absent, between existing keys
+  second.put("m00298", std::string(5000, 'c'));     // the last key, overwritten
+  second.put("m00298x", "just above the last key");  // appended from here on
+  second.remove("m00299");                          // absent, above the last key
+  second.put("m00300", std::string(4096, 'd'));
+  second.put("z", "far above");
+  BOOST_REQUIRE(snap->apply(second, 2).ok());
+  apply_to_model(model, second);
+  BOOST_TEST(matches(*snap, model));
+  BOOST_TEST(value_at(*snap, "m00298") == std::string(5000, 'c'));
+  BOOST_TEST(value_at(*snap, "m00004") == "<absent>");
+  BOOST_TEST(snap->stats()->entries == model.size());
+
+  MemTable third;  // a prefix tombstone first: the last key is looked up after it
+  third.remove_prefix("m");
+  third.put("m00500", "after the tombstone");
+  third.put("n", "v");
+  BOOST_REQUIRE(snap->apply(third, 3).ok());
+  apply_to_model(model, third);
+  BOOST_TEST(matches(*snap, model));
+  BOOST_TEST(snap->meta()->applied_sequence == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(apply_matches_a_model_over_many_rounds) {
+  // Random tables (puts, point and prefix tombstones, overwrites within a
+  // table) applied one after another give the same snapshot as a model.
+  TempDir dir;
+  Model model;
+  unsigned x = 777;
+  auto next = [&x] { return x = x * 1103515245u + 12345u, (x >> 8); };
+  {
+    auto snap = open_rw(dir.path(), kTinyMap);  // small: the map grows on the way
+    BOOST_REQUIRE(snap->initialize(test_store_id()).ok());
+    for (int round = 0; round < 12; ++round) {
+      MemTable t;
+      for (int i = 0; i < 400; ++i) {
+        const unsigned r = next();
+        const std::string key = numbered(("k" + std::to_string(r % 9) + "/").c_str(), static_cast<int>((r / 9) % 200));
+        if (r % 97 == 0) {
+          t.remove_prefix("k" + std::to_string(next() % 9) + "/");
+        } else if (r % 5 == 0) {
+          t.remove(key);
+        } else {
+          const std::size_t size = (r / 1800) % 4 == 0 ? 4096 : (r / 1800) % 700;
+          t.put(key, std::string(size, static_cast<char>('a' + (round + i) % 26)));
+        }
+      }
+      const auto s = snap->apply(t, static_cast<std::uint64_t>(round + 1));
+      BOOST_REQUIRE_MESSAGE(s.ok(), s.to_string());
+      apply_to_model(model, t);
+      BOOST_REQUIRE_MESSAGE(matches(*snap, model), "round " << round);
+    }
+    BOOST_TEST(snap->stats()->map_size > kTinyMap);
+  }
+  auto snap = open_rw(dir.path());
+  BOOST_TEST(matches(*snap, model));
+  BOOST_TEST(snap->meta()->applied_sequence == 12u);
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_key_after_appended_keys_writes_nothing) {
+  // The keys are checked as they stream into the transaction: a bad key
+  // after good ones (here after keys already appended) aborts it all.
+  TempDir dir;
+  auto snap = open_rw(dir.path());
+  BOOST_REQUIRE(snap->initialize(test_store_id()).ok());
+  MemTable seed;
+  seed.put("b", "v");
+  BOOST_REQUIRE(snap->apply(seed, 1).ok());
+
+  MemTable bad;
+  bad.put("c", "appended");
+  bad.put("d", std::string(4096, 'd'));
+  bad.put(std::string(snap->max_key_size() + 1, 'z'), "too long a key");
+  auto s = snap->apply(bad, 2);
+  BOOST_TEST((s.code() == Code::invalid_argument));
+  BOOST_TEST(s.message().find("bytes for LMDB snapshot") != std::string::npos, s.message());
+  BOOST_TEST(scan_all(*snap, "").size() == 1u);
+  BOOST_TEST(snap->meta()->applied_sequence == 1u);
+
+  MemTable empty_key;
+  empty_key.put("", "an empty key");
+  empty_key.put("c", "v");
+  BOOST_TEST((snap->apply(empty_key, 3).code() == Code::invalid_argument));
+  BOOST_TEST(scan_all(*snap, "").size() == 1u);
+  BOOST_TEST(snap->meta()->applied_sequence == 1u);
+  // The store still takes a good table afterwards.
+  bad.remove(std::string(snap->max_key_size() + 1, 'z'));
+  BOOST_TEST((snap->apply(bad, 4).code() == Code::invalid_argument));  // a point tombstone's key is checked too
+  MemTable good;
+  good.put("c", "v");
+  BOOST_REQUIRE(snap->apply(good, 5).ok());
+  BOOST_TEST(scan_all(*snap, "").size() == 2u);
+}

@@ -84,37 +84,52 @@ Status open_error(const std::string& dir) {
   return s ? Status() : s.error();
 }
 
+// Every test's setup: a store path in a temporary directory.
+struct StoreFixture {
+  TempDir tmp;
+  const std::string store = tmp.sub("store");
+};
+
+// Which segment header a segment planted in the middle of the log copies
+// (and how it differs from it).
+struct Plant {
+  std::size_t number_of = 1;        // takes the number of segment [number_of] of the log...
+  std::uint64_t number_offset = 0;  // ...plus this
+  bool foreign = false;             // with another store's id
+};
+
+// Makes a closed store of three or more segments in `store` and plants a
+// segment with one put in its middle, named as if it started one sequence
+// after the second segment; then expects open to refuse the log as
+// corruption, naming `reason` and the planted file.
+void expect_planted_middle_segment_refused(const std::string& store, const Plant& plant, const std::string& reason) {
+  make_store(store, 3);
+  const auto segs = segments(store);
+  std::uint64_t first = 0;
+  BOOST_REQUIRE(wal::parse_segment_file_name(segs[1].filename().string(), &first));
+  wal::StoreId id = store_id_of(segs[1]);
+  if (plant.foreign) id[3] ^= 0x55;
+  const std::uint64_t number = segment_number_of(segs[plant.number_of]) + plant.number_offset;
+  const auto planted = write_segment(store, id, number, first + 1, {"planted"});
+  Status st = open_error(store);
+  BOOST_TEST((st.code() == Code::corruption), st.to_string());
+  BOOST_TEST(st.message().find(reason) != std::string::npos, st.message());
+  BOOST_TEST(st.message().find(planted.filename().string()) != std::string::npos, st.message());
+}
+
 }  // namespace
 
 // A second segment with the same number as its predecessor, in the middle of
 // the log (e.g. restored from a backup of another moment): refused, naming it.
-BOOST_AUTO_TEST_CASE(duplicate_segment_in_the_middle_is_refused) {
-  TempDir dir;
-  const std::string store = dir.sub("store");
-  make_store(store, 3);
-  const auto segs = segments(store);
-  std::uint64_t first = 0;
-  BOOST_REQUIRE(wal::parse_segment_file_name(segs[1].filename().string(), &first));
-  const auto planted = write_segment(store, store_id_of(segs[1]), segment_number_of(segs[1]), first + 1, {"dup"});
-  Status st = open_error(store);
-  BOOST_TEST((st.code() == Code::corruption), st.to_string());
-  BOOST_TEST(st.message().find("duplicate segment") != std::string::npos, st.message());
-  BOOST_TEST(st.message().find(planted.filename().string()) != std::string::npos, st.message());
+BOOST_FIXTURE_TEST_CASE(duplicate_segment_in_the_middle_is_refused, StoreFixture) {
+  expect_planted_middle_segment_refused(store, Plant{.number_of = 1, .number_offset = 0, .foreign = false},
+                                        "duplicate segment");
 }
 
 // A segment whose number goes back, in the middle of the log: refused.
-BOOST_AUTO_TEST_CASE(out_of_order_segment_in_the_middle_is_refused) {
-  TempDir dir;
-  const std::string store = dir.sub("store");
-  make_store(store, 3);
-  const auto segs = segments(store);
-  std::uint64_t first = 0;
-  BOOST_REQUIRE(wal::parse_segment_file_name(segs[1].filename().string(), &first));
-  const auto planted = write_segment(store, store_id_of(segs[1]), segment_number_of(segs[0]), first + 1, {"old"});
-  Status st = open_error(store);
-  BOOST_TEST((st.code() == Code::corruption), st.to_string());
-  BOOST_TEST(st.message().find("out-of-order segment") != std::string::npos, st.message());
-  BOOST_TEST(st.message().find(planted.filename().string()) != std::string::npos, st.message());
+BOOST_FIXTURE_TEST_CASE(out_of_order_segment_in_the_middle_is_refused, StoreFixture) {
+  expect_planted_middle_segment_refused(store, Plant{.number_of = 0, .number_offset = 0, .foreign = false},
+                                        "out-of-order segment");
 }
 
 namespace {
@@ -123,8 +138,8 @@ namespace {
 // frames are not replayed, it is reported and removed, appends continue and
 // roll past its name without the log ever reading it again.
 void stale_last_segment_is_the_end_of_the_log(bool foreign) {
-  TempDir dir;
-  const std::string store = dir.sub("store");
+  StoreFixture fixture;
+  const std::string& store = fixture.store;
   Model model = make_store(store, 2);
   const auto segs = segments(store);
   const std::uint64_t next = last_sequence_of(store) + 1;
@@ -167,26 +182,15 @@ BOOST_AUTO_TEST_CASE(stale_segment_with_an_earlier_number_at_the_end_is_ignored)
 }
 
 // Another store's segment in the middle of the log is damage, not a stale end.
-BOOST_AUTO_TEST_CASE(segment_of_another_store_in_the_middle_is_refused) {
-  TempDir dir;
-  const std::string store = dir.sub("store");
-  make_store(store, 3);
-  const auto segs = segments(store);
-  std::uint64_t first = 0;
-  BOOST_REQUIRE(wal::parse_segment_file_name(segs[1].filename().string(), &first));
-  wal::StoreId id = store_id_of(segs[1]);
-  id[3] ^= 0x55;
-  write_segment(store, id, segment_number_of(segs[1]) + 1, first + 1, {"foreign"});
-  Status st = open_error(store);
-  BOOST_TEST((st.code() == Code::corruption), st.to_string());
-  BOOST_TEST(st.message().find("foreign segment") != std::string::npos, st.message());
+BOOST_FIXTURE_TEST_CASE(segment_of_another_store_in_the_middle_is_refused, StoreFixture) {
+  expect_planted_middle_segment_refused(store, Plant{.number_of = 1, .number_offset = 1, .foreign = true},
+                                        "foreign segment");
 }
 
 // The snapshot holds sequences the surviving log never reached (wal/ restored
 // from an older backup): a clear error, not a silent rollback.
-BOOST_AUTO_TEST_CASE(snapshot_ahead_of_the_log_is_a_clear_error) {
-  TempDir dir;
-  const std::string store = dir.sub("store"), old_wal = dir.sub("old-wal");
+BOOST_FIXTURE_TEST_CASE(snapshot_ahead_of_the_log_is_a_clear_error, StoreFixture) {
+  const std::string old_wal = tmp.sub("old-wal");
   {
     FaultFs fs;
     auto s = must_open(fs, store);
@@ -213,9 +217,7 @@ BOOST_AUTO_TEST_CASE(snapshot_ahead_of_the_log_is_a_clear_error) {
 // MDB_MAP_FULL at commit: with a tiny initial map, compaction grows the map
 // and retries; nothing is lost and a reopen (with the same tiny option) reads
 // everything.
-BOOST_AUTO_TEST_CASE(map_full_at_compaction_grows_the_map) {
-  TempDir dir;
-  const std::string store = dir.sub("store");
+BOOST_FIXTURE_TEST_CASE(map_full_at_compaction_grows_the_map, StoreFixture) {
   Options o = fault_options();
   o.initial_map_size = 64u << 10;
   Model model;

@@ -40,29 +40,38 @@ void expect_clean_reopen(const std::string& dir, const Model& expected) {
   BOOST_TEST(must_read_all(*s) == expected);
 }
 
+// Every test's setup: a store path in a temporary directory, and the model
+// of what the store must hold.
+struct StoreFixture {
+  TempDir tmp;
+  const std::string store = tmp.sub("store");
+  Model model;
+
+  // A put that must succeed, recorded in the model.
+  void must_put(Store& s, const WriteOptions& options, const std::string& key, const std::string& value) {
+    BOOST_REQUIRE(s.put(options, key, value).ok());
+    model[key] = value;
+  }
+};
+
 }  // namespace
 
 // A short write (part of the frame reaches the file) that then fails with
 // ENOSPC: the call returns no_space, the partial frame is zeroed, the store
 // accepts the next write, and a reopen (after a process crash) finds neither
 // the failed frame nor a torn tail.
-BOOST_AUTO_TEST_CASE(no_space_during_append_leaves_no_partial_frame) {
-  TempDir dir;
-  const std::string store = dir.sub("store");
-  Model model;
+BOOST_FIXTURE_TEST_CASE(no_space_during_append_leaves_no_partial_frame, StoreFixture) {
   {
     FaultFs fs;
     auto s = must_open(fs, store);
-    BOOST_REQUIRE(s->put(kSync, "a", "1").ok());
-    model["a"] = "1";
+    must_put(*s, kSync, "a", "1");
     fs.short_write(1, 40, ENOSPC);
     Status st = s->put(kSync, "b", filler(1000, 1));
     BOOST_TEST((st.code() == Code::no_space), st.to_string());
     BOOST_TEST(!s->get("b")->has_value());
     BOOST_TEST(fs.injected() == 1u);
     // The space is back: the store was not poisoned.
-    BOOST_REQUIRE(s->put(kNone, "c", "3").ok());
-    model["c"] = "3";
+    must_put(*s, kNone, "c", "3");
     fs.crash_at(1);  // kill -9: nothing more reaches the files, the page cache keeps what did
   }
   expect_clean_reopen(store, model);
@@ -70,15 +79,11 @@ BOOST_AUTO_TEST_CASE(no_space_during_append_leaves_no_partial_frame) {
 
 // The same with a pwrite that fails before writing anything, for a `none`
 // write and a multi-op batch.
-BOOST_AUTO_TEST_CASE(no_space_during_append_of_a_batch_applies_none_of_it) {
-  TempDir dir;
-  const std::string store = dir.sub("store");
-  Model model;
+BOOST_FIXTURE_TEST_CASE(no_space_during_append_of_a_batch_applies_none_of_it, StoreFixture) {
   {
     FaultFs fs;
     auto s = must_open(fs, store);
-    BOOST_REQUIRE(s->put(kSync, "a", "1").ok());
-    model["a"] = "1";
+    must_put(*s, kSync, "a", "1");
     WriteBatch b;
     b.put("b1", "x");
     b.remove("a");
@@ -98,10 +103,7 @@ BOOST_AUTO_TEST_CASE(no_space_during_append_of_a_batch_applies_none_of_it) {
 // needs the new segment fails with no_space (the store is not poisoned, no
 // .tmp is left behind), earlier writes stay readable, and once space returns
 // the rollover happens and writes succeed.
-BOOST_AUTO_TEST_CASE(no_space_while_preallocating_a_segment_fails_writes_until_space_returns) {
-  TempDir dir;
-  const std::string store = dir.sub("store");
-  Model model;
+BOOST_FIXTURE_TEST_CASE(no_space_while_preallocating_a_segment_fails_writes_until_space_returns, StoreFixture) {
   {
     FaultFs fs;
     auto s = must_open(fs, store);
@@ -124,8 +126,7 @@ BOOST_AUTO_TEST_CASE(no_space_while_preallocating_a_segment_fails_writes_until_s
     BOOST_TEST(must_read_all(*s) == model);
 
     fs.heal();  // space returns
-    BOOST_REQUIRE(s->put(kSync, "big", filler(3000, 999)).ok());
-    model["big"] = filler(3000, 999);
+    must_put(*s, kSync, "big", filler(3000, 999));
     BOOST_TEST(files_in(store + "/wal", ".wal").size() == 2u);
     BOOST_TEST(must_read_all(*s) == model);
   }
@@ -134,9 +135,7 @@ BOOST_AUTO_TEST_CASE(no_space_while_preallocating_a_segment_fails_writes_until_s
 
 // ENOSPC while creating a store (preallocating its first segment): open fails
 // with no_space; once space returns, open succeeds (leftovers are cleaned).
-BOOST_AUTO_TEST_CASE(no_space_while_creating_a_store_fails_open_until_space_returns) {
-  TempDir dir;
-  const std::string store = dir.sub("store");
+BOOST_FIXTURE_TEST_CASE(no_space_while_creating_a_store_fails_open_until_space_returns, StoreFixture) {
   {
     FaultFs fs;
     fs.fail(FsOp::fallocate, 1, ENOSPC, true);
@@ -155,9 +154,7 @@ BOOST_AUTO_TEST_CASE(no_space_while_creating_a_store_fails_open_until_space_retu
 // retry-and-trust); reads still work. Reopening recovers exactly what is on
 // disk: after a process crash, the frame whose fdatasync failed did reach the
 // page cache and is replayed.
-BOOST_AUTO_TEST_CASE(fdatasync_failure_poisons_the_store_without_retry) {
-  TempDir dir;
-  const std::string store = dir.sub("store");
+BOOST_FIXTURE_TEST_CASE(fdatasync_failure_poisons_the_store_without_retry, StoreFixture) {
   {
     FaultFs fs;
     auto s = must_open(fs, store);
@@ -189,9 +186,7 @@ BOOST_AUTO_TEST_CASE(fdatasync_failure_poisons_the_store_without_retry) {
 
 // The same failure followed by a power loss: the bytes the failed fdatasync
 // should have saved are gone (fsyncgate), everything synced before is there.
-BOOST_AUTO_TEST_CASE(fdatasync_failure_then_power_loss_recovers_what_reached_the_disk) {
-  TempDir dir;
-  const std::string store = dir.sub("store");
+BOOST_FIXTURE_TEST_CASE(fdatasync_failure_then_power_loss_recovers_what_reached_the_disk, StoreFixture) {
   {
     FaultFs fs;
     {
@@ -208,10 +203,9 @@ BOOST_AUTO_TEST_CASE(fdatasync_failure_then_power_loss_recovers_what_reached_the
 
 // Whatever errno fdatasync fails with (ENOSPC on some file systems), the store
 // is poisoned: an unsynced write may be lost, so "retry later" is not offered.
-BOOST_AUTO_TEST_CASE(fdatasync_no_space_also_poisons) {
-  TempDir dir;
+BOOST_FIXTURE_TEST_CASE(fdatasync_no_space_also_poisons, StoreFixture) {
   FaultFs fs;
-  auto s = must_open(fs, dir.sub("store"));
+  auto s = must_open(fs, store);
   fs.fail(FsOp::fdatasync, 1, ENOSPC);
   BOOST_TEST((s->put(kSync, "a", "1").code() == Code::poisoned));
   BOOST_TEST((s->put(kSync, "a", "1").code() == Code::poisoned));
@@ -220,9 +214,7 @@ BOOST_AUTO_TEST_CASE(fdatasync_no_space_also_poisons) {
 // A short write whose zeroing fails too (the disk died mid-write): the store
 // is poisoned; the partial frame left on disk is a torn tail that the next
 // open reports and cuts, and appends continue after it.
-BOOST_AUTO_TEST_CASE(short_write_that_cannot_be_undone_poisons_and_leaves_a_torn_tail) {
-  TempDir dir;
-  const std::string store = dir.sub("store");
+BOOST_FIXTURE_TEST_CASE(short_write_that_cannot_be_undone_poisons_and_leaves_a_torn_tail, StoreFixture) {
   {
     FaultFs fs;
     auto s = must_open(fs, store);

@@ -55,90 +55,92 @@ Model merged(Model a, const Model& b) {
   return a;
 }
 
+// Opens the writer (Store::open) or a read-only view of `path`; must succeed.
+std::unique_ptr<Store> must_open_writer(const std::string& path) {
+  auto opened = Store::open(path, small_map());
+  BOOST_REQUIRE_MESSAGE(opened.has_value(), "writer: " << error_text(opened));
+  return std::move(*opened);
+}
+std::unique_ptr<Store> must_open_view(const std::string& path) {
+  auto opened = Store::open_read_only(path, small_map());
+  BOOST_REQUIRE_MESSAGE(opened.has_value(), "view: " << error_text(opened));
+  return std::move(*opened);
+}
+
+// `count` keys "snap/<i>" written and compacted into the snapshot.
+Model put_and_compact(Store& writer, int count) {
+  Model m = put_keys(writer, "snap/", count);
+  BOOST_REQUIRE(writer.compact().ok());
+  return m;
+}
+
+// Every test's setup: a store path in a temporary directory, and the number
+// of LMDB environments this process had open before the test.
+struct StoreFixture {
+  TempDir tmp;
+  const std::string path = tmp.sub("store");
+  const std::size_t envs_before = snapshot_detail::shared_env_count();
+};
+
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(view_closed_first_leaves_the_writer_reading_and_writing) {
-  TempDir dir;
-  const std::string path = dir.sub("store");
-  const std::size_t envs_before = snapshot_detail::shared_env_count();
-  auto writer = Store::open(path, small_map());
-  BOOST_REQUIRE_MESSAGE(writer.has_value(), error_text(writer));
-  const Model compacted = put_keys(**writer, "snap/", 40);
-  BOOST_REQUIRE((*writer)->compact().ok());
-  const Model logged = put_keys(**writer, "log/", 5);
-  BOOST_REQUIRE((*writer)->sync().ok());
+BOOST_FIXTURE_TEST_CASE(view_closed_first_leaves_the_writer_reading_and_writing, StoreFixture) {
+  auto writer = must_open_writer(path);
+  const Model compacted = put_and_compact(*writer, 40);
+  const Model logged = put_keys(*writer, "log/", 5);
+  BOOST_REQUIRE(writer->sync().ok());
   {
-    auto view = Store::open_read_only(path, small_map());
-    BOOST_REQUIRE_MESSAGE(view.has_value(), error_text(view));
+    auto view = must_open_view(path);
     // one LMDB environment for the file, shared by both
     BOOST_TEST(snapshot_detail::shared_env_count() == envs_before + 1);
-    check_reads(**view, merged(compacted, logged), "view");
-    check_reads(**writer, merged(compacted, logged), "writer beside the view");
+    check_reads(*view, merged(compacted, logged), "view");
+    check_reads(*writer, merged(compacted, logged), "writer beside the view");
     // The writer compacts (and grows the map) while the view is open.
-    const Model more = put_keys(**writer, "more/", 80);
-    BOOST_REQUIRE((*writer)->compact().ok());
-    check_reads(**writer, merged(merged(compacted, logged), more), "writer after compacting");
-    check_reads(**view, compacted, "view after the writer compacted");
+    const Model more = put_keys(*writer, "more/", 80);
+    BOOST_REQUIRE(writer->compact().ok());
+    check_reads(*writer, merged(merged(compacted, logged), more), "writer after compacting");
+    check_reads(*view, compacted, "view after the writer compacted");
   }
   // The view is gone; the writer's environment is not.
   BOOST_TEST(snapshot_detail::shared_env_count() == envs_before + 1);
-  check_reads(**writer, merged(compacted, logged), "writer after the view closed");
-  const Model last = put_keys(**writer, "last/", 5);
-  BOOST_REQUIRE((*writer)->compact().ok());
-  check_reads(**writer, last, "writer after compacting again");
-  BOOST_REQUIRE((*writer)->close().ok());
-  writer->reset();
+  check_reads(*writer, merged(compacted, logged), "writer after the view closed");
+  const Model last = put_keys(*writer, "last/", 5);
+  BOOST_REQUIRE(writer->compact().ok());
+  check_reads(*writer, last, "writer after compacting again");
+  BOOST_REQUIRE(writer->close().ok());
+  writer.reset();
   BOOST_TEST(snapshot_detail::shared_env_count() == envs_before);
 }
 
-BOOST_AUTO_TEST_CASE(writer_closed_first_leaves_the_view_reading) {
-  TempDir dir;
-  const std::string path = dir.sub("store");
-  const std::size_t envs_before = snapshot_detail::shared_env_count();
-  auto writer = Store::open(path, small_map());
-  BOOST_REQUIRE_MESSAGE(writer.has_value(), error_text(writer));
-  const Model compacted = put_keys(**writer, "snap/", 40);
-  BOOST_REQUIRE((*writer)->compact().ok());
-  auto view = Store::open_read_only(path, small_map());
-  BOOST_REQUIRE_MESSAGE(view.has_value(), error_text(view));
-  check_reads(**view, compacted, "view beside the writer");
-  check_reads(**writer, compacted, "writer beside the view");
-  BOOST_REQUIRE((*writer)->close().ok());
-  writer->reset();
+BOOST_FIXTURE_TEST_CASE(writer_closed_first_leaves_the_view_reading, StoreFixture) {
+  auto writer = must_open_writer(path);
+  const Model compacted = put_and_compact(*writer, 40);
+  auto view = must_open_view(path);
+  check_reads(*view, compacted, "view beside the writer");
+  check_reads(*writer, compacted, "writer beside the view");
+  BOOST_REQUIRE(writer->close().ok());
+  writer.reset();
   BOOST_TEST(snapshot_detail::shared_env_count() == envs_before + 1);  // the view still holds it
-  check_reads(**view, compacted, "view after the writer closed");
-  view->reset();
+  check_reads(*view, compacted, "view after the writer closed");
+  view.reset();
   BOOST_TEST(snapshot_detail::shared_env_count() == envs_before);
   // Reopening for writing after both closed works as before.
-  auto again = Store::open(path, small_map());
-  BOOST_REQUIRE_MESSAGE(again.has_value(), error_text(again));
-  check_reads(**again, compacted, "writer reopened");
+  check_reads(*must_open_writer(path), compacted, "writer reopened");
 }
 
 // A writer cannot use an environment this process opened read-only (LMDB
 // cannot upgrade it, nor open the file a second time): a clear error, and the
 // view keeps working; once the view is closed the store opens.
-BOOST_AUTO_TEST_CASE(writer_opened_beside_an_earlier_view_is_refused_clearly) {
-  TempDir dir;
-  const std::string path = dir.sub("store");
-  Model compacted;
-  {
-    auto writer = Store::open(path, small_map());
-    BOOST_REQUIRE_MESSAGE(writer.has_value(), error_text(writer));
-    compacted = put_keys(**writer, "snap/", 10);
-    BOOST_REQUIRE((*writer)->compact().ok());
-  }
-  auto view = Store::open_read_only(path, small_map());
-  BOOST_REQUIRE_MESSAGE(view.has_value(), error_text(view));
+BOOST_FIXTURE_TEST_CASE(writer_opened_beside_an_earlier_view_is_refused_clearly, StoreFixture) {
+  const Model compacted = put_and_compact(*must_open_writer(path), 10);
+  auto view = must_open_view(path);
   {
     auto writer = Store::open(path, small_map());
     BOOST_REQUIRE(!writer.has_value());
     BOOST_TEST((writer.error().code() == Code::not_supported), writer.error().to_string());
     BOOST_TEST(writer.error().message().find("read-only") != std::string::npos, writer.error().to_string());
   }
-  check_reads(**view, compacted, "view after the refused writer");
-  view->reset();
-  auto writer = Store::open(path, small_map());
-  BOOST_REQUIRE_MESSAGE(writer.has_value(), error_text(writer));
-  check_reads(**writer, compacted, "writer after the view closed");
+  check_reads(*view, compacted, "view after the refused writer");
+  view.reset();
+  check_reads(*must_open_writer(path), compacted, "writer after the view closed");
 }

@@ -10,10 +10,12 @@ namespace walkv::test {
 
 class TempDir {
  public:
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "walkv-test-XXXXXX").string();
+  TempDir() : TempDir(std::filesystem::temp_directory_path()) {}
+  // A temporary directory made in `base` (e.g. on another file system).
+  explicit TempDir(const std::filesystem::path& base) {
+    std::string templ = (base / "walkv-test-XXXXXX").string();
     char* made = ::mkdtemp(templ.data());
-    if (made == nullptr) throw std::runtime_error("mkdtemp failed");
+    if (made == nullptr) throw std::runtime_error("mkdtemp in " + base.string() + " failed");
     path_ = made;
   }
   ~TempDir() {

@@ -6,6 +6,7 @@
 #include <iterator>
 #include <stdexcept>
 
+#include <walkv/session.hpp>
 #include <walkv/store.hpp>
 
 namespace walkv::tools_test {
@@ -38,11 +39,35 @@ std::string value_of(int i, std::size_t size) {
   return value;
 }
 
-void fill_store(const std::string& dir, int count, std::size_t value_size) {
+void write_store(const std::string& dir, const std::function<void(Store& store)>& write) {
   auto store = Store::open(dir, small_segment_options());
   if (!store) throw std::runtime_error("open " + dir + ": " + store.error().to_string());
-  for (int i = 0; i < count; ++i) require((*store)->put({}, key_of(i), value_of(i, value_size)), "put");
+  write(**store);
   require((*store)->close(), "close");
+}
+
+void fill_store(const std::string& dir, int count, std::size_t value_size) {
+  write_store(dir, [&](Store& store) {
+    for (int i = 0; i < count; ++i) require(store.put({}, key_of(i), value_of(i, value_size)), "put");
+  });
+}
+
+void write_two_sessions(const std::string& dir) {
+  write_store(dir, [](Store& store) {
+    auto opened = SessionStore::open(store);
+    if (!opened) throw std::runtime_error("open sessions: " + opened.error().to_string());
+    SessionStore& sessions = **opened;
+    auto checkpoint = [&](const char* id, const CheckpointData& data) {
+      auto written = sessions.checkpoint(id, data);
+      if (!written) throw std::runtime_error(std::string("checkpoint ") + id + ": " + written.error().to_string());
+    };
+    require(sessions.create("gateway-7", "chat"), "create gateway-7");
+    checkpoint("gateway-7", {"state one", 1, 10, "first message", "1.0.0"});
+    checkpoint("gateway-7", {"state two", 3, 10, "third message", "1.0.0"});
+    require(sessions.create("gateway-8", "done"), "create gateway-8");
+    checkpoint("gateway-8", {"state", 1, 1, "only", "1.0.0"});
+    require(sessions.complete("gateway-8"), "complete gateway-8");
+  });
 }
 
 std::vector<std::filesystem::path> segment_files(const std::string& dir) {

@@ -7,10 +7,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include <walkv/options.hpp>
+#include <walkv/store.hpp>
 
 namespace walkv::tools_test {
 
@@ -23,9 +25,18 @@ Options small_segment_options();
 std::string key_of(int i);
 std::string value_of(int i, std::size_t size);
 
+// Opens (creating) the store in `dir` with small_segment_options(), calls
+// write(store), then closes the store; throws when open or close fails.
+void write_store(const std::string& dir, const std::function<void(Store& store)>& write);
+
 // Creates a store in `dir` holding keys 0..count-1 with values of `value_size`
 // bytes, one durable put each, then closes it.
 void fill_store(const std::string& dir, int count, std::size_t value_size);
+
+// Creates a store in `dir` with two sessions: "gateway-7" (interrupted: a
+// dead process's, checkpoints #1 "first message" step 1/10 and #2 "third
+// message" step 3/10) and "gateway-8" (checkpoint #1 step 1/1, completed).
+void write_two_sessions(const std::string& dir);
 
 // The store's segment files, oldest first.
 std::vector<std::filesystem::path> segment_files(const std::string& dir);

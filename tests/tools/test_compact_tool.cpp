@@ -2,9 +2,11 @@
 #define BOOST_TEST_MODULE walkv_compact_tool
 #include <boost/test/unit_test.hpp>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include <walkv/store.hpp>
@@ -12,8 +14,8 @@
 #include "holder_process.hpp"
 #include "json_lines.hpp"
 #include "store_fixture.hpp"
-#include <stdexcept>
 
+#include "../support/log_files.hpp"
 #include "../support/temp_dir.hpp"
 #include "tool_runner.hpp"
 
@@ -264,4 +266,81 @@ BOOST_AUTO_TEST_CASE(flag_combinations_that_make_no_sense_are_usage_errors) {
   ToolRun help = compact({"--help"});
   for (const char* flag : {"--copy-compact", "--swap", "--stats", "--dry-run", "--json", "Examples:", "Exit status:"})
     BOOST_TEST(contains(help.out, flag), flag);
+}
+
+namespace {
+
+dev_t device_of(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw std::runtime_error("stat " + path + " failed");
+  return st.st_dev;
+}
+
+// A temporary directory on another file system than `path`: in /dev/shm
+// (tmpfs), the working directory (the build directory), /var/tmp or /tmp,
+// the first that is on another file system. Fails the test when there is
+// none: it needs two file systems (e.g. a tmpfs at /dev/shm).
+std::unique_ptr<TempDir> temp_dir_on_another_file_system(const std::string& path) {
+  const dev_t device = device_of(path);
+  for (const std::string& base :
+       {std::string("/dev/shm"), stdfs::current_path().string(), std::string("/var/tmp"), std::string("/tmp")}) {
+    struct stat st {};
+    if (::stat(base.c_str(), &st) == 0 && st.st_dev != device && ::access(base.c_str(), W_OK) == 0)
+      return std::make_unique<TempDir>(base);
+  }
+  BOOST_FAIL("no second file system: " + path + ", /dev/shm, the working directory, /var/tmp and /tmp are all on "
+             "one; this test needs a directory on another one (e.g. a tmpfs at /dev/shm)");
+  return nullptr;
+}
+
+// Everything a walkv-compact run could change in `dir`: the segment files
+// and the snapshot's bytes.
+struct StoreFiles {
+  std::vector<stdfs::path> segments;
+  std::string snapshot;
+  bool operator==(const StoreFiles&) const = default;
+};
+
+StoreFiles files_of(const std::string& dir) {
+  return StoreFiles{segment_files(dir), walkv::test::read_bytes(dir + "/snapshot/data.mdb")};
+}
+
+}  // namespace
+
+// --swap is a rename, which cannot be atomic across file systems: with OUT on
+// another file system than the store, walkv-compact refuses before doing
+// anything (no fold, no copy, OUT not created) with exit 2, also with
+// --dry-run; with an OUT on the store's file system the same command works.
+BOOST_AUTO_TEST_CASE(swap_with_out_on_another_file_system_is_refused_and_changes_nothing) {
+  TempDir tmp;
+  std::string dir = store_with_free_pages(tmp);
+  auto other = temp_dir_on_another_file_system(dir);
+  BOOST_REQUIRE(device_of(other->path()) != device_of(dir));
+  const StoreFiles before = files_of(dir);
+  const std::string missing_out = other->sub("out");  // would be created there
+  const std::string empty_out = other->subdir("empty");
+  for (const std::string& out : {missing_out, empty_out}) {
+    for (const char* dry_run : {"", "--dry-run"}) {
+      std::vector<std::string> args{dir, "--segment-size", kSegmentSize, "--copy-compact", out, "--swap"};
+      if (*dry_run != '\0') args.push_back(dry_run);
+      ToolRun run = compact(args);
+      BOOST_TEST_INFO(out << " " << dry_run << ": " << run.all());
+      BOOST_TEST(run.exit_code == 2);
+      BOOST_TEST(contains(run.err, "is on another file system than " + dir));
+      BOOST_TEST(contains(run.err, "Nothing was changed"));
+      BOOST_TEST(run.out.empty());
+    }
+  }
+  BOOST_TEST(!stdfs::exists(missing_out));
+  BOOST_TEST(stdfs::is_empty(empty_out));
+  BOOST_TEST((files_of(dir) == before));  // not folded, not swapped
+  auto stats = parse_json_lines(compact({dir, "--stats", "--json"}).out);
+  BOOST_REQUIRE_EQUAL(stats.size(), 1u);
+  BOOST_TEST(stats[0]["log"]["frames_to_replay"].get<int>() > 0);  // the removals are still to fold
+
+  ToolRun same_fs = compact({dir, "--segment-size", kSegmentSize, "--copy-compact", tmp.sub("out"), "--swap"});
+  BOOST_TEST_INFO(same_fs.all());
+  BOOST_TEST(same_fs.exit_code == 0);
+  BOOST_TEST(contains(same_fs.out, "swapped: "));
+  expect_odd_keys(dir);
 }

@@ -9,13 +9,11 @@
 #include <filesystem>
 #include <string>
 
-#include <walkv/session.hpp>
 #include <walkv/store.hpp>
 
 #include "holder_process.hpp"
 #include "json_lines.hpp"
 #include "store_fixture.hpp"
-#include <stdexcept>
 
 #include "../support/temp_dir.hpp"
 #include "tool_runner.hpp"
@@ -35,6 +33,13 @@ struct FilledStore {
   std::string dir = tmp.sub("store");
   FilledStore() { fill_store(dir, kKeys, kValueSize); }
   std::vector<fs::path> segments() const { return segment_files(dir); }
+};
+
+// A store with an interrupted session and a completed one (write_two_sessions).
+struct TwoSessions {
+  TempDir tmp;
+  std::string dir = tmp.sub("store");
+  TwoSessions() { write_two_sessions(dir); }
 };
 
 ToolRun replay(const std::vector<std::string>& args) { return run_tool(tool_path("WALKV_REPLAY"), args); }
@@ -147,22 +152,7 @@ BOOST_AUTO_TEST_CASE(repair_refuses_corruption_by_default) {
   BOOST_TEST(contains(run.err, "repair refused"));
 }
 
-BOOST_AUTO_TEST_CASE(lists_interrupted_sessions) {
-  TempDir tmp;
-  std::string dir = tmp.sub("store");
-  {
-    auto store = Store::open(dir);
-    BOOST_REQUIRE(store.has_value());
-    auto sessions = SessionStore::open(**store);
-    BOOST_REQUIRE(sessions.has_value());
-    BOOST_REQUIRE((*sessions)->create("gateway-7", "chat").ok());
-    BOOST_REQUIRE((*sessions)->checkpoint("gateway-7", {"state one", 1, 10, "first message", "1.0.0"}).has_value());
-    BOOST_REQUIRE((*sessions)->checkpoint("gateway-7", {"state two", 3, 10, "third message", "1.0.0"}).has_value());
-    BOOST_REQUIRE((*sessions)->create("gateway-8", "done").ok());
-    BOOST_REQUIRE((*sessions)->complete("gateway-8").ok());
-    sessions->reset();
-    BOOST_REQUIRE((*store)->close().ok());
-  }
+BOOST_FIXTURE_TEST_CASE(lists_interrupted_sessions, TwoSessions) {
   ToolRun run = replay({dir});
   BOOST_TEST_INFO(run.all());
   BOOST_TEST(run.exit_code == 0);
@@ -267,19 +257,17 @@ BOOST_AUTO_TEST_CASE(dump_from_to_selects_a_sequence_range_as_json_lines) {
   auto summary = lines_of_type(lines, "summary");
   BOOST_REQUIRE_EQUAL(summary.size(), 1u);
   BOOST_TEST(summary[0]["frames"] == 3);
+  BOOST_TEST(summary[0]["last_sequence"] == 12);  // the last listed, though the log goes on to kKeys
   BOOST_TEST(replay({"dump", store.dir, "--from", "12", "--to", "10"}).exit_code == 2);
 }
 
 BOOST_AUTO_TEST_CASE(dump_values_escaped_hex_or_redacted) {
   TempDir tmp;
   std::string dir = tmp.sub("store");
-  {
-    auto store = Store::open(dir, small_segment_options());
-    BOOST_REQUIRE(store.has_value());
-    BOOST_REQUIRE((*store)->put({}, "k", std::string("a\x01" "b", 3)).ok());
-    BOOST_REQUIRE((*store)->remove({}, "gone").ok());
-    BOOST_REQUIRE((*store)->close().ok());
-  }
+  write_store(dir, [](Store& store) {
+    BOOST_REQUIRE(store.put({}, "k", std::string("a\x01" "b", 3)).ok());
+    BOOST_REQUIRE(store.remove({}, "gone").ok());
+  });
   ToolRun escaped = replay({"dump", dir, "--values"});
   BOOST_TEST_INFO(escaped.all());
   BOOST_TEST(contains(escaped.out, "1 wal/0000000000000001.wal+64 #0 put k 3 bytes = \"a\\x01b\""));
@@ -317,22 +305,7 @@ BOOST_AUTO_TEST_CASE(dump_of_a_corrupt_log_skips_the_damage_with_exit_1) {
 
 // ---------------------------------------------------------------- sessions
 
-BOOST_AUTO_TEST_CASE(sessions_lists_interrupted_and_all_sessions) {
-  TempDir tmp;
-  std::string dir = tmp.sub("store");
-  {
-    auto store = Store::open(dir);
-    BOOST_REQUIRE(store.has_value());
-    auto sessions = SessionStore::open(**store);
-    BOOST_REQUIRE(sessions.has_value());
-    BOOST_REQUIRE((*sessions)->create("gateway-7", "chat").ok());
-    BOOST_REQUIRE((*sessions)->checkpoint("gateway-7", {"state", 3, 10, "third message", "1.0.0"}).has_value());
-    BOOST_REQUIRE((*sessions)->create("gateway-8", "done").ok());
-    BOOST_REQUIRE((*sessions)->checkpoint("gateway-8", {"state", 1, 1, "only", "1.0.0"}).has_value());
-    BOOST_REQUIRE((*sessions)->complete("gateway-8").ok());
-    sessions->reset();
-    BOOST_REQUIRE((*store)->close().ok());
-  }
+BOOST_FIXTURE_TEST_CASE(sessions_lists_interrupted_and_all_sessions, TwoSessions) {
   ToolRun run = replay({"sessions", dir});
   BOOST_TEST_INFO(run.all());
   BOOST_TEST(run.exit_code == 0);
@@ -344,7 +317,7 @@ BOOST_AUTO_TEST_CASE(sessions_lists_interrupted_and_all_sessions) {
   auto interrupted = lines_of_type(lines, "session");
   BOOST_REQUIRE_EQUAL(interrupted.size(), 1u);
   BOOST_TEST(interrupted[0]["id"] == "gateway-7");
-  BOOST_TEST(interrupted[0]["latest_checkpoint"] == 1);
+  BOOST_TEST(interrupted[0]["latest_checkpoint"] == 2);
   auto all = lines_of_type(lines, "session_info");
   BOOST_REQUIRE_EQUAL(all.size(), 2u);
   BOOST_TEST(all[1]["id"] == "gateway-8");
@@ -454,12 +427,9 @@ BOOST_AUTO_TEST_CASE(read_only_commands_work_while_a_live_process_holds_the_stor
 BOOST_AUTO_TEST_CASE(progress_line_only_when_stderr_is_a_terminal) {
   TempDir tmp;
   std::string dir = tmp.sub("store");
-  {
-    auto store = Store::open(dir, small_segment_options());
-    BOOST_REQUIRE(store.has_value());
-    for (int i = 0; i < 5000; ++i) BOOST_REQUIRE((*store)->put({Durability::none}, key_of(i), "v").ok());
-    BOOST_REQUIRE((*store)->close().ok());
-  }
+  write_store(dir, [](Store& store) {
+    for (int i = 0; i < 5000; ++i) BOOST_REQUIRE(store.put({Durability::none}, key_of(i), "v").ok());
+  });
   ToolRun on_tty = run_tool_with_tty_stderr(tool_path("WALKV_REPLAY"), {"dump", dir});
   BOOST_TEST_INFO(on_tty.err);
   BOOST_TEST(on_tty.exit_code == 0);
