@@ -163,7 +163,7 @@ class Snapshot {
   // Read transactions are reset and kept for reuse (mdb_txn_renew is much
   // cheaper than mdb_txn_begin, which must find a reader slot under a mutex).
   // First in a per-thread slot of this Snapshot (txn_slots_: a thread takes and
-  // puts back its own transaction with one atomic exchange on a cache line no
+  // returns its own transaction with one atomic exchange on a cache line no
   // other reader thread writes, keeping its LMDB reader slot on its core too),
   // else in the environment's pool (a mutex every thread shares).
   int acquire_read_txn(MDB_txn** txn) const;
