@@ -8,7 +8,8 @@
 namespace walkv::wal {
 
 // CRC32C of data, continuing from `crc` (0 to start). Uses SSE4.2 crc32
-// instructions when the CPU has them, Boost.CRC otherwise.
+// instructions on three interleaved streams when the CPU has them, Boost.CRC
+// otherwise.
 std::uint32_t crc32c_extend(std::uint32_t crc, const void* data, std::size_t len) noexcept;
 inline std::uint32_t crc32c(const void* data, std::size_t len) noexcept { return crc32c_extend(0, data, len); }
 // The portable (Boost.CRC) implementation alone, whatever the CPU: lets tests
