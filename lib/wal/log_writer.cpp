@@ -124,6 +124,7 @@ Status LogWriter::create_segment(std::uint64_t number, std::uint64_t first_seque
   offset_ = kSegmentHeaderSize;
   capacity_ = capacity;
   dirty_end_ = offset_;
+  zeroed_end_ = offset_;
   tail_cut_ = false;
   return {};
 }
@@ -168,6 +169,7 @@ Status LogWriter::append(const std::string& frames, std::uint64_t first_sequence
   if (Status s = clear_failed_append(); !s.ok()) return s;
   if (Status s = restore_preallocation(); !s.ok()) return s;
   if (Status s = make_room(frames.size(), first_sequence); !s.ok()) return s;
+  if (Status s = zero_ahead(frames.size()); !s.ok()) return s;
 
   if (Status s = fs_.pwrite(fd_, frames.data(), frames.size(), offset_); !s.ok())
     return remove_partial_write(frames.size(), s);
@@ -175,6 +177,19 @@ Status LogWriter::append(const std::string& frames, std::uint64_t first_sequence
   dirty_end_ = offset_;
   bytes_written_ += frames.size();
   next_sequence_ += *count;
+  return {};
+}
+
+// Writes zeros from the end of the zeroed region (at least offset_) to
+// kZeroAheadBytes past the group's end, capped at the segment's capacity, when
+// the group of `len` bytes would reach past that region. A failure leaves only
+// zeros behind the offset (as fallocate did), so it is returned as is.
+Status LogWriter::zero_ahead(std::uint64_t len) {
+  const std::uint64_t from = std::max(zeroed_end_, offset_);
+  if (offset_ + len <= from) return {};
+  const std::uint64_t to = std::min(capacity_, offset_ + len + kZeroAheadBytes);
+  if (Status s = write_zeros(fs_, fd_, from, to - from); !s.ok()) return s;
+  zeroed_end_ = to;
   return {};
 }
 
@@ -197,6 +212,7 @@ Status LogWriter::clear_failed_append() {
   Status s = write_zeros(fs_, fd_, offset_, dirty_end_ - offset_);
   if (!s.ok() && s.code() == Code::no_space && fs_.ftruncate(fd_, offset_).ok()) {
     tail_cut_ = true;
+    zeroed_end_ = offset_;
     s = Status();
   }
   if (s.ok()) dirty_end_ = offset_;

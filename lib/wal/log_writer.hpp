@@ -8,6 +8,17 @@
 // segment file either does not exist or is complete (etcd's file pipeline).
 // Rolling over fdatasyncs the old segment first, so a later segment never
 // survives a power loss that an earlier one's tail did not (no holes).
+//
+// Zeros ahead of the tail: fallocate leaves *unwritten* extents, and the first
+// fdatasync after data lands in one must also persist the extent's conversion
+// to written (a metadata write on every group's flush). So an append that
+// reaches past the zeroed region first writes kZeroAheadBytes of zeros beyond
+// it (before the frames: frames are only ever written over zeros, never the
+// reverse). One flush then converts the whole chunk and the groups that follow
+// it inside the chunk flush data only — etcd pre-fills its segments for the
+// same reason; RocksDB reuses written log files (recycle_log_file_num). Zeros
+// are what the reader already takes as the end of the log, so the format is
+// unchanged. Measured in docs/performance.md ("Zeros ahead of the tail").
 #pragma once
 
 #include <cstdint>
@@ -32,6 +43,10 @@ struct AppendPosition {
 
 class LogWriter {
  public:
+  // Bytes of zeros written ahead of the append offset at a time (see "Zeros
+  // ahead of the tail" above).
+  static constexpr std::uint64_t kZeroAheadBytes = 1u << 20;
+
   // Opens the log for appending at `pos` (wal_dir_fd: the store's wal/
   // directory, which the writer does not own). With !pos.has_segment creates
   // segment 1 (first sequence pos.next_sequence). Otherwise every byte at and
@@ -53,7 +68,8 @@ class LogWriter {
   // name).
   //
   // Errors:
-  //  - the pwrite fails (no_space, io_error): the writer removes the range it
+  //  - the pwrite fails (no_space, io_error) — of the frames, or of the zeros
+  //    written ahead of them (then nothing of the group was written): the writer removes the range it
   //    may have partly written — overwriting it with zeros, or, when that
   //    needs space the file system does not have (no_space), cutting the file
   //    at the append offset — and returns the pwrite's error with the offset
@@ -104,6 +120,7 @@ class LogWriter {
   Status remove_partial_write(std::uint64_t len, const Status& cause);
   Status clear_failed_append();
   Status restore_preallocation();
+  Status zero_ahead(std::uint64_t len);
 
   io::FileSystem& fs_;
   int dir_fd_;
@@ -119,6 +136,9 @@ class LogWriter {
   std::uint64_t next_sequence_ = 1;  // sequence the next appended frame must carry
   // [offset_, dirty_end_) may hold part of a failed append while dirty_end_ > offset_.
   std::uint64_t dirty_end_ = 0;
+  // [offset_, zeroed_end_) was written with zeros by this writer (see "Zeros
+  // ahead of the tail" above); no meaning while zeroed_end_ <= offset_.
+  std::uint64_t zeroed_end_ = 0;
   // The file was cut at offset_ to drop a failed append: fallocate it back to
   // capacity_ before appending.
   bool tail_cut_ = false;

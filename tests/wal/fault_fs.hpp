@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <vector>
 
 #include "io/fs.hpp"
 
@@ -17,6 +18,13 @@ class FaultFs final : public io::FileSystem {
   Code fail_code = Code::no_space;
   // A failing pwrite first writes this many bytes for real (a short write).
   std::size_t partial_bytes = 0;
+  // Every pwrite that reached the file system (failed ones included), in order.
+  struct Write {
+    std::uint64_t offset;
+    std::size_t len;
+    bool zeros;  // every byte written was zero
+  };
+  std::vector<Write> writes;
 
   Result<int> open_root(const std::string& path) override { return base_.open_root(path); }
   Result<int> open_dir(int dir_fd, const std::string& name, bool create) override {
@@ -27,6 +35,8 @@ class FaultFs final : public io::FileSystem {
   }
   Status close(int fd) override { return base_.close(fd); }
   Status pwrite(int fd, const void* data, std::size_t len, std::uint64_t offset) override {
+    const auto* bytes = static_cast<const char*>(data);
+    writes.push_back({offset, len, std::all_of(bytes, bytes + len, [](char c) { return c == 0; })});
     if (fail_pwrites > 0) {
       --fail_pwrites;
       if (partial_bytes > 0) (void)base_.pwrite(fd, data, std::min(len, partial_bytes), offset);

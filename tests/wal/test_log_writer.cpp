@@ -234,3 +234,85 @@ BOOST_AUTO_TEST_CASE(no_space_while_creating_the_first_segment) {
   BOOST_TEST(!has_tmp_file(dir));
   BOOST_TEST(dir.segment_names().empty());
 }
+
+namespace {
+
+// The byte ranges written with zeros and with frames, merged where adjacent,
+// in write order.
+struct WriteRanges {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> zeros, data;  // [begin, end)
+};
+
+WriteRanges ranges_of(const std::vector<FaultFs::Write>& writes, std::size_t from = 0) {
+  WriteRanges r;
+  for (std::size_t i = from; i < writes.size(); ++i) {
+    auto& list = writes[i].zeros ? r.zeros : r.data;
+    const std::uint64_t begin = writes[i].offset, end = begin + writes[i].len;
+    if (!list.empty() && list.back().second == begin)
+      list.back().second = end;
+    else
+      list.emplace_back(begin, end);
+  }
+  return r;
+}
+
+using Range = std::pair<std::uint64_t, std::uint64_t>;
+using Ranges = std::vector<Range>;
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(appends_write_zeros_ahead_of_the_tail_once_per_chunk) {
+  constexpr std::uint64_t kChunk = LogWriter::kZeroAheadBytes;
+  FaultFs fs;
+  WalDir dir(fs);
+  auto writer = open_writer(fs, dir, {}, 8 * kChunk);
+  const std::uint64_t start = writer->current_offset();
+
+  std::size_t seen = fs.writes.size();
+  append_range(*writer, 1, 1, 200);
+  WriteRanges first = ranges_of(fs.writes, seen);
+  const std::uint64_t zeroed_end = start + frame_size(200) + kChunk;
+  BOOST_TEST((first.zeros == Ranges{{start, zeroed_end}}));
+  BOOST_TEST((first.data == Ranges{{start, start + frame_size(200)}}));
+  // The zeros went first: the frame was written over them, not the reverse.
+  BOOST_TEST(fs.writes.back().zeros == false);
+
+  // Frames that stay inside the zeroed chunk write only themselves.
+  seen = fs.writes.size();
+  const std::uint64_t frame = frame_size(4000);
+  const std::uint64_t fitting = (zeroed_end - writer->current_offset()) / frame;
+  append_range(*writer, 2, 1 + fitting, 4000);
+  BOOST_TEST(ranges_of(fs.writes, seen).zeros.empty());
+
+  // The next one reaches past it: zeros from the old end to a chunk past the new tail.
+  seen = fs.writes.size();
+  const std::uint64_t offset = writer->current_offset();
+  append_range(*writer, 2 + fitting, 2 + fitting, 4000);
+  BOOST_TEST((ranges_of(fs.writes, seen).zeros == Ranges{{zeroed_end, offset + frame + kChunk}}));
+  scan_clean(dir, 2 + fitting);
+}
+
+BOOST_AUTO_TEST_CASE(zeros_ahead_stop_at_the_end_of_the_segment) {
+  FaultFs fs;
+  WalDir dir(fs);
+  auto writer = open_writer(fs, dir);  // 4096-byte segments, far smaller than a chunk
+  append_range(*writer, 1, 40, 200);
+  for (const FaultFs::Write& w : fs.writes) BOOST_TEST(w.offset + w.len <= kSegment);
+  ScanResult r = scan_clean(dir, 40);
+  for (const SegmentInfo& segment : r.segments) BOOST_TEST(segment.file_size == kSegment);
+}
+
+BOOST_AUTO_TEST_CASE(failed_zeros_ahead_fail_the_append_and_leave_the_log_clean) {
+  FaultFs fs;
+  WalDir dir(fs);
+  auto writer = open_writer(fs, dir, {}, 8 * LogWriter::kZeroAheadBytes);
+  const std::uint64_t start = writer->current_offset();
+  fs.fail_pwrites = 1;  // the first write of the zeros
+  fs.fail_code = Code::io_error;
+  Status s = writer->append(frames_for(1, 1, 200), 1);
+  BOOST_TEST((s.code() == Code::io_error));
+  BOOST_TEST(writer->current_offset() == start);
+  BOOST_TEST(fs.writes.back().zeros);  // the frame itself was never written
+  append_range(*writer, 1, 3, 200);
+  scan_clean(dir, 3);
+}
