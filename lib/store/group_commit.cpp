@@ -19,25 +19,47 @@ std::size_t GroupCommit::collect_group(std::vector<QueuedWriter*>& group) {
   return group.size();
 }
 
+QueuedWriter* GroupCommit::finish_group(std::size_t group_size) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (std::size_t i = 0; i < group_size; ++i) queue_.pop_front();
+  return queue_.empty() ? nullptr : queue_.front();
+}
+
+// The notify happens under w.state_mu: `w` lives on its thread's stack, and
+// that thread can only return (and destroy it) after taking state_mu itself.
+void GroupCommit::set_state(QueuedWriter& w, QueuedWriter::State state, const Status& status) {
+  std::lock_guard<std::mutex> lock(w.state_mu);
+  w.status = status;
+  w.state = state;
+  w.state_cv.notify_one();
+}
+
+QueuedWriter::State GroupCommit::wait_for_turn(QueuedWriter& w) {
+  std::unique_lock<std::mutex> lock(w.state_mu);
+  w.state_cv.wait(lock, [&] { return w.state != QueuedWriter::State::waiting; });
+  return w.state;
+}
+
 Status GroupCommit::join(QueuedWriter& w, const CommitFn& commit) {
-  std::unique_lock<std::mutex> lock(mu_);
-  queue_.push_back(&w);
-  w.cv.wait(lock, [&] { return w.done || queue_.front() == &w; });
-  if (w.done) return w.status;
+  bool leads = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(&w);
+    leads = queue_.size() == 1;  // else an earlier leader hands over to us, or commits us
+  }
+  if (!leads && wait_for_turn(w) == QueuedWriter::State::done) return w.status;
 
   std::vector<QueuedWriter*> group;
-  collect_group(group);
-  lock.unlock();
-  Status status = commit(group);
-  lock.lock();
-
-  for (QueuedWriter* member : group) {
-    queue_.pop_front();
-    member->status = status;
-    member->done = true;
-    if (member != &w) member->cv.notify_one();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    collect_group(group);
   }
-  if (!queue_.empty()) queue_.front()->cv.notify_one();
+  Status status = commit(group);
+
+  // Hand over first, so the next group's write starts while this one's wake.
+  if (QueuedWriter* next = finish_group(group.size())) set_state(*next, QueuedWriter::State::leading);
+  for (QueuedWriter* member : group)
+    if (member != &w) set_state(*member, QueuedWriter::State::done, status);
   return status;
 }
 

@@ -10,6 +10,13 @@
 // up behind the group; when the leader finishes, the next head leads the
 // writers that gathered meanwhile. There is no artificial delay: batching comes
 // from the time the previous fdatasync takes.
+//
+// Waking: each writer sleeps on its own mutex and condition variable, never on
+// the queue's (RocksDB's WriteThread::Writer::StateMutex). The finished leader
+// hands the queue to the next head first, then wakes its group members outside
+// the queue lock: a woken member takes only its own, uncontended mutex. (Waking
+// them under the queue lock made every member wake, block on that lock, and be
+// woken once more, one after the other.)
 #pragma once
 
 #include <condition_variable>
@@ -29,10 +36,13 @@ struct QueuedWriter {
   std::size_t bytes = 0;   // encoded frame bytes (write)
   bool sync = false;       // needs fdatasync before acknowledgement
   void* payload = nullptr; // owner's data for `commit`
-  // Filled by join():
-  Status status;
-  bool done = false;
-  std::condition_variable cv;
+
+  // Set by join(), under state_mu:
+  enum class State { waiting, leading, done };
+  State state = State::waiting;
+  Status status;  // when done
+  std::mutex state_mu;
+  std::condition_variable state_cv;
 };
 
 class GroupCommit {
@@ -48,6 +58,10 @@ class GroupCommit {
 
  private:
   std::size_t collect_group(std::vector<QueuedWriter*>& group);
+  // Pops `group` off the queue and returns the new head (nullptr if none).
+  QueuedWriter* finish_group(std::size_t group_size);
+  static void set_state(QueuedWriter& w, QueuedWriter::State state, const Status& status = Status());
+  static QueuedWriter::State wait_for_turn(QueuedWriter& w);
 
   std::mutex mu_;
   std::deque<QueuedWriter*> queue_;
