@@ -19,7 +19,7 @@ namespace walkv_bench {
 namespace {
 
 const char* const kDeviceRow =
-    "device: the durable 1-thread reference row: pwrite append + fdatasync to one fallocated file, one writer, "
+    "device: the durable 1-thread reference row: pwrite append + fdatasync to one zero-filled file (written extents, as walkv's log tail), one writer, "
     "measured interleaved with the engines";
 
 std::string utc_now() {
