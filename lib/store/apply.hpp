@@ -18,8 +18,4 @@ inline void apply_op(MemTable& table, WriteBatch::Kind kind, std::string_view ke
   }
 }
 
-inline void apply_batch(MemTable& table, const WriteBatch& batch) {
-  for (const auto& op : batch.ops()) apply_op(table, op.kind, op.key, op.value);
-}
-
 }  // namespace walkv

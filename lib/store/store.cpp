@@ -16,7 +16,7 @@ namespace {
 
 // What a writer hands to the group-commit leader.
 struct EncodedBatch {
-  const WriteBatch* batch = nullptr;
+  std::span<const wal::OpView> ops;
   std::string payload;
   std::uint32_t payload_crc = 0;
 };
@@ -33,12 +33,14 @@ Store::Impl::~Impl() { close(); }
 
 // ---------------------------------------------------------------- writes
 
-Status Store::Impl::validate(const WriteBatch& batch) const {
-  if (batch.byte_size() > options_.max_batch_size)
-    return Status(Code::invalid_argument, "write batch of " + std::to_string(batch.byte_size()) +
+Status Store::Impl::validate(std::span<const wal::OpView> ops) const {
+  std::size_t bytes = 0;
+  for (const wal::OpView& op : ops) bytes += op.key.size() + op.value.size();  // as WriteBatch::byte_size
+  if (bytes > options_.max_batch_size)
+    return Status(Code::invalid_argument, "write batch of " + std::to_string(bytes) +
                                               " bytes exceeds max_batch_size " +
                                               std::to_string(options_.max_batch_size));
-  for (const auto& op : batch.ops()) {
+  for (const wal::OpView& op : ops) {
     if (op.kind != WriteBatch::Kind::remove_prefix && op.key.empty())
       return Status(Code::invalid_argument, "empty key");
     if (op.key.size() > options_.max_key_size)
@@ -53,27 +55,27 @@ Status Store::Impl::validate(const WriteBatch& batch) const {
   return Status();
 }
 
-Status Store::Impl::write(const WriteOptions& wo, const WriteBatch& batch) {
+Status Store::Impl::write(const WriteOptions& wo, std::span<const wal::OpView> ops) {
   if (read_only_) return not_supported_read_only(dir_);
   if (closed_) return Status(Code::invalid_argument, "store " + dir_ + " is closed");
-  if (Status s = validate(batch); !s.ok()) return s;
+  if (Status s = validate(ops); !s.ok()) return s;
   if (poisoned_.load(std::memory_order_acquire)) return poisoned_status();
 
   // Encode and checksum outside the queue: the leader only frames and writes.
   EncodedBatch encoded;
   QueuedWriter w;
   w.sync = wo.durability == Durability::sync;
-  if (batch.empty()) {
+  if (ops.empty()) {
     w.kind = QueuedWriter::Kind::sync_only;
   } else {
-    encoded.batch = &batch;
-    encoded.payload = wal::encode_batch(batch);
+    encoded.ops = ops;
+    encoded.payload = wal::encode_ops(ops);
     const auto* bytes = reinterpret_cast<const std::uint8_t*>(encoded.payload.data());
     encoded.payload_crc = wal::payload_crc({bytes, encoded.payload.size()});
     w.bytes = wal::frame_size(encoded.payload.size());
     w.payload = &encoded;
   }
-  if (batch.empty() && !w.sync) return Status();
+  if (ops.empty() && !w.sync) return Status();
   Status s = queue_.join(w, [this](std::span<QueuedWriter* const> group) { return commit_group(group); });
   if (!s.ok()) notify_poisoned();
   return s;
@@ -134,7 +136,8 @@ Status Store::Impl::commit_frames(std::span<QueuedWriter* const> group, bool syn
   std::shared_ptr<MemTable> mem = tables().mem;
   for (const QueuedWriter* w : group) {
     if (w->kind != QueuedWriter::Kind::write) continue;
-    apply_batch(*mem, *static_cast<const EncodedBatch*>(w->payload)->batch);
+    for (const wal::OpView& op : static_cast<const EncodedBatch*>(w->payload)->ops)
+      apply_op(*mem, op.kind, op.key, op.value);
   }
   counters_.group_committed(sequence - first, frames.size());
   next_sequence_ = sequence;
@@ -223,25 +226,25 @@ Result<std::unique_ptr<Store>> Store::open_read_only(const std::string& dir, con
   return open_store_with(io::posix_fs(), dir, options, /*read_only=*/true);
 }
 
+// Single ops go to the write path by reference: no WriteBatch copy of the value.
 Status Store::put(const WriteOptions& wo, std::string_view key, std::string_view value) {
-  WriteBatch batch;
-  batch.put(key, value);
-  return impl_->write(wo, batch);
+  const wal::OpView op{WriteBatch::Kind::put, key, value};
+  return impl_->write(wo, {&op, 1});
 }
 
 Status Store::remove(const WriteOptions& wo, std::string_view key) {
-  WriteBatch batch;
-  batch.remove(key);
-  return impl_->write(wo, batch);
+  const wal::OpView op{WriteBatch::Kind::remove, key, {}};
+  return impl_->write(wo, {&op, 1});
 }
 
 Status Store::remove_prefix(const WriteOptions& wo, std::string_view prefix) {
-  WriteBatch batch;
-  batch.remove_prefix(prefix);
-  return impl_->write(wo, batch);
+  const wal::OpView op{WriteBatch::Kind::remove_prefix, prefix, {}};
+  return impl_->write(wo, {&op, 1});
 }
 
-Status Store::write(const WriteOptions& wo, const WriteBatch& batch) { return impl_->write(wo, batch); }
+Status Store::write(const WriteOptions& wo, const WriteBatch& batch) {
+  return impl_->write(wo, wal::op_views(batch));
+}
 Result<std::optional<std::string>> Store::get(std::string_view key) const { return impl_->get(key); }
 Result<bool> Store::get(std::string_view key, std::string& value) const { return impl_->get(key, value); }
 Status Store::scan(std::string_view prefix,

@@ -30,6 +30,7 @@
 #include "store/store_lock.hpp"
 #include "wal/format.hpp"
 #include "wal/log_reader.hpp"
+#include "wal/batch_codec.hpp"
 #include "wal/log_writer.hpp"
 
 namespace walkv {
@@ -43,7 +44,9 @@ class Store::Impl {
   Status open(const std::string& dir, bool read_only);
 
   // ---- writes and reads (store.cpp)
-  Status write(const WriteOptions& wo, const WriteBatch& batch);
+  // A batch's ops by reference (Store::write passes a WriteBatch's, Store::put
+  // its arguments); they must stay valid until the call returns.
+  Status write(const WriteOptions& wo, std::span<const wal::OpView> ops);
   Status sync();
   Result<std::optional<std::string>> get(std::string_view key) const;
   Result<bool> get(std::string_view key, std::string& value) const;
@@ -83,7 +86,7 @@ class Store::Impl {
   MemTable::Found get_from_tables(std::string_view key, std::string* value) const;
 
   // write path
-  Status validate(const WriteBatch& batch) const;
+  Status validate(std::span<const wal::OpView> ops) const;
   Status commit_group(std::span<QueuedWriter* const> group);
   Status commit_frames(std::span<QueuedWriter* const> group, bool sync);
   Status rotate_memtable();  // runs as a barrier writer

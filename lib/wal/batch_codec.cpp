@@ -1,12 +1,15 @@
 // WriteBatch <-> Cap'n Proto flat message (schema: batch.capnp).
 #include "wal/batch_codec.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 #include <kj/exception.h>
+#include <kj/io.h>
 
 #include "batch.capnp.h"
 
@@ -22,14 +25,36 @@ Status malformed(const std::string& why) { return Status(Code::corruption, "malf
 std::size_t words_for(std::size_t bytes) { return (bytes + kWordBytes - 1) / kWordBytes; }
 
 // Words needed for the whole message, so the builder allocates one segment.
-std::size_t estimated_words(const WriteBatch& batch) {
+std::size_t estimated_words(std::span<const OpView> ops) {
   std::size_t words = 8;  // segment table slack, root pointer, Batch struct, list tag
-  for (const auto& op : batch.ops()) words += 3 + words_for(op.key.size()) + words_for(op.value.size());
+  for (const OpView& op : ops) words += 3 + words_for(op.key.size()) + words_for(op.value.size());
   return words;
 }
 
-capnp::Data::Reader as_data(const std::string& s) {
+capnp::Data::Reader as_data(std::string_view s) {
   return {reinterpret_cast<const capnp::byte*>(s.data()), s.size()};
+}
+
+// Appends what Cap'n Proto writes to a string (no zero-filled buffer first).
+class StringOutput final : public kj::OutputStream {
+ public:
+  explicit StringOutput(std::string& out) : out_(out) {}
+  void write(const void* buffer, size_t size) override { out_.append(static_cast<const char*>(buffer), size); }
+
+ private:
+  std::string& out_;
+};
+
+// The first segment of this thread's messages: zeroed, as MallocMessageBuilder
+// requires, and zeroed again by the builder's destructor. Messages larger than
+// kScratchWords allocate their own.
+constexpr std::size_t kScratchWords = (64u << 10) / kWordBytes;
+
+kj::ArrayPtr<capnp::word> scratch_segment(std::size_t words) {
+  thread_local std::vector<capnp::word> scratch;
+  if (words > kScratchWords) return nullptr;
+  if (scratch.size() < words) scratch.resize(std::max(words, std::size_t{512}), capnp::word{});
+  return kj::arrayPtr(scratch.data(), words);
 }
 
 std::string_view as_view(capnp::Data::Reader d) {
@@ -104,21 +129,39 @@ Status decode_words(kj::ArrayPtr<const capnp::word> words, const OpVisitor& visi
 
 }  // namespace
 
-std::string encode_batch(const WriteBatch& batch) {
-  capnp::MallocMessageBuilder message(static_cast<unsigned>(estimated_words(batch)));
-  auto root = message.initRoot<Batch>();
-  auto ops = root.initOps(static_cast<unsigned>(batch.count()));
+std::vector<OpView> op_views(const WriteBatch& batch) {
+  std::vector<OpView> views;
+  views.reserve(batch.count());
+  for (const auto& op : batch.ops()) views.push_back({op.kind, op.key, op.value});
+  return views;
+}
+
+std::string encode_ops(std::span<const OpView> ops) {
+  const std::size_t words = estimated_words(ops);
+  const kj::ArrayPtr<capnp::word> scratch = scratch_segment(words);
+  std::optional<capnp::MallocMessageBuilder> message;
+  if (scratch != nullptr)
+    message.emplace(scratch);
+  else
+    message.emplace(static_cast<unsigned>(words));
+  auto list = message->initRoot<Batch>().initOps(static_cast<unsigned>(ops.size()));
   unsigned i = 0;
-  for (const auto& op : batch.ops()) {
-    Op::Builder out = ops[i++];
+  for (const OpView& op : ops) {
+    Op::Builder out = list[i++];
     out.setKind(to_capnp(op.kind));
     out.setKey(as_data(op.key));
     if (!op.value.empty()) out.setValue(as_data(op.value));
   }
-  kj::Array<capnp::word> flat = capnp::messageToFlatArray(message);
-  auto bytes = flat.asBytes();
-  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+  // The flat form (segment table, then the segments) appended to the string.
+  const auto segments = message->getSegmentsForOutput();
+  std::string flat;
+  flat.reserve(capnp::computeSerializedSizeInWords(segments) * kWordBytes);
+  StringOutput out(flat);
+  capnp::writeMessage(out, segments);
+  return flat;
 }
+
+std::string encode_batch(const WriteBatch& batch) { return encode_ops(op_views(batch)); }
 
 Status decode_batch(std::span<const std::uint8_t> payload, const OpVisitor& visit) {
   if (payload.empty()) return malformed("empty payload");

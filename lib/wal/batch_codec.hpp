@@ -9,11 +9,30 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <walkv/status.hpp>
 #include <walkv/write_batch.hpp>
 
 namespace walkv::wal {
+
+// One op of a batch by reference: WriteBatch's ops, or a single put's
+// arguments (Store::put encodes those without copying them into a WriteBatch).
+struct OpView {
+  WriteBatch::Kind kind = WriteBatch::Kind::put;
+  std::string_view key;
+  std::string_view value;  // empty unless kind == put
+};
+
+// Views of batch's ops, in order (valid while batch is unchanged).
+std::vector<OpView> op_views(const WriteBatch& batch);
+
+// Encodes `ops` as a flat Cap'n Proto message (a whole number of 8-byte
+// words): the same bytes as encode_batch of a WriteBatch holding those ops.
+// The message is built in a per-thread scratch segment (kept by each thread
+// that encodes, up to 64 KiB; larger batches allocate their own) and copied
+// once into the returned string.
+std::string encode_ops(std::span<const OpView> ops);
 
 // Encodes `batch` as a flat Cap'n Proto message (a whole number of 8-byte words).
 std::string encode_batch(const WriteBatch& batch);
