@@ -51,10 +51,12 @@ class StringOutput final : public kj::OutputStream {
 constexpr std::size_t kScratchWords = (64u << 10) / kWordBytes;
 
 kj::ArrayPtr<capnp::word> scratch_segment(std::size_t words) {
-  thread_local std::vector<capnp::word> scratch;
+  // Words as uint64_t: capnp::word cannot be copied, so no vector of it can grow.
+  static_assert(sizeof(capnp::word) == sizeof(std::uint64_t));
+  thread_local std::vector<std::uint64_t> scratch;
   if (words > kScratchWords) return nullptr;
-  if (scratch.size() < words) scratch.resize(std::max(words, std::size_t{512}), capnp::word{});
-  return kj::arrayPtr(scratch.data(), words);
+  if (scratch.size() < words) scratch.resize(std::max(words, std::size_t{512}), 0);
+  return kj::arrayPtr(reinterpret_cast<capnp::word*>(scratch.data()), words);
 }
 
 std::string_view as_view(capnp::Data::Reader d) {
