@@ -84,6 +84,19 @@ class FileSystem {
     (void)addr;
     (void)len;
   }
+
+  // Starts writing [offset, offset+len) of `fd` back to the device without
+  // waiting for it (Linux sync_file_range(SYNC_FILE_RANGE_WRITE), as RocksDB's
+  // wal_bytes_per_sync), so that a later fdatasync of the file has less left
+  // to write and wait for. A hint: it makes nothing durable, never fails and
+  // may do nothing. It never waits for the write, so it does not consume the
+  // file's writeback error state: the fdatasync that follows still reports
+  // an I/O error of these pages. The default does nothing.
+  virtual void start_writeback(int fd, std::uint64_t offset, std::uint64_t len) {
+    (void)fd;
+    (void)offset;
+    (void)len;
+  }
 };
 
 // The process-wide POSIX implementation.

@@ -227,6 +227,16 @@ class PosixFileSystem final : public FileSystem {
   // process (they stay in the page cache); a later access faults them back
   // in from the file. Errors (EINVAL for a range that is not a mapping: a
   // caller's bug) are ignored: this is a hint.
+  void start_writeback(int fd, std::uint64_t offset, std::uint64_t len) override {
+#if defined(__linux__)
+    (void)::sync_file_range(fd, static_cast<off_t>(offset), static_cast<off_t>(len), SYNC_FILE_RANGE_WRITE);
+#else
+    (void)fd;
+    (void)offset;
+    (void)len;
+#endif
+  }
+
   void release_pages(const std::uint8_t* addr, std::uint64_t len) override {
     if (addr == nullptr || len == 0) return;
     static const std::uintptr_t page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));

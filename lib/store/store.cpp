@@ -14,12 +14,48 @@ namespace walkv {
 
 namespace {
 
-// What a writer hands to the group-commit leader.
+// What a writer hands to the group-commit leader: its ops (applied to the
+// memtable) and its frame, built in place — header space, then the payload —
+// whose header the leader fills in once the sequence is known.
 struct EncodedBatch {
   std::span<const wal::OpView> ops;
-  std::string payload;
+  std::string frame;
+  std::uint32_t payload_length = 0;
   std::uint32_t payload_crc = 0;
+
+  void encode(std::span<const wal::OpView> batch_ops) {
+    ops = batch_ops;
+    frame.assign(wal::kFrameHeaderSize, '\0');
+    wal::encode_ops_into(ops, frame);
+    payload_length = static_cast<std::uint32_t>(frame.size() - wal::kFrameHeaderSize);
+    frame.resize(wal::frame_size(payload_length));  // zero padding (none: the payload is whole words)
+    payload_crc = wal::payload_crc({bytes() + wal::kFrameHeaderSize, payload_length});
+  }
+  void seal(std::uint64_t sequence) noexcept { wal::write_frame_header(bytes(), sequence, payload_length, payload_crc); }
+  std::uint8_t* bytes() noexcept { return reinterpret_cast<std::uint8_t*>(frame.data()); }
 };
+
+// The group's frames, sealed with consecutive sequences from `sequence` on
+// (left at the one after the last): a lone writer's own frame as it is (no
+// copy), several writers' frames concatenated into `joined`. The members wait
+// for the leader, so it may fill in their frames' headers.
+const std::string& seal_frames(std::span<QueuedWriter* const> group, std::uint64_t& sequence, std::string& joined) {
+  EncodedBatch* lone = nullptr;
+  std::size_t writes = 0;
+  std::size_t total = 0;
+  for (QueuedWriter* w : group) {
+    if (w->kind != QueuedWriter::Kind::write) continue;
+    lone = static_cast<EncodedBatch*>(w->payload);
+    lone->seal(sequence++);
+    writes += 1;
+    total += w->bytes;
+  }
+  if (writes == 1) return lone->frame;
+  joined.reserve(total);
+  for (const QueuedWriter* w : group)
+    if (w->kind == QueuedWriter::Kind::write) joined += static_cast<const EncodedBatch*>(w->payload)->frame;
+  return joined;
+}
 
 Status not_supported_read_only(const std::string& dir) {
   return Status(Code::not_supported, "store " + dir + " is open read-only");
@@ -68,11 +104,8 @@ Status Store::Impl::write(const WriteOptions& wo, std::span<const wal::OpView> o
   if (ops.empty()) {
     w.kind = QueuedWriter::Kind::sync_only;
   } else {
-    encoded.ops = ops;
-    encoded.payload = wal::encode_ops(ops);
-    const auto* bytes = reinterpret_cast<const std::uint8_t*>(encoded.payload.data());
-    encoded.payload_crc = wal::payload_crc({bytes, encoded.payload.size()});
-    w.bytes = wal::frame_size(encoded.payload.size());
+    encoded.encode(ops);
+    w.bytes = encoded.frame.size();
     w.payload = &encoded;
   }
   if (ops.empty() && !w.sync) return Status();
@@ -101,22 +134,14 @@ Status Store::Impl::commit_group(std::span<QueuedWriter* const> group) {
 }
 
 Status Store::Impl::commit_frames(std::span<QueuedWriter* const> group, bool sync) {
-  std::size_t total = 0;
-  for (const QueuedWriter* w : group) total += w->bytes;
-  std::string frames;
-  frames.reserve(total);
   const std::uint64_t first = next_sequence_;
   std::uint64_t sequence = first;
-  for (const QueuedWriter* w : group) {
-    if (w->kind != QueuedWriter::Kind::write) continue;
-    const auto* e = static_cast<const EncodedBatch*>(w->payload);
-    const auto* bytes = reinterpret_cast<const std::uint8_t*>(e->payload.data());
-    wal::append_frame(frames, sequence++, {bytes, e->payload.size()}, e->payload_crc);
-  }
+  std::string joined;
+  const std::string& frames = seal_frames(group, sequence, joined);
   if (!frames.empty()) {
     const std::uint64_t segment_before = log_->current_first_sequence();
     const auto started = std::chrono::steady_clock::now();
-    Status s = log_->append(frames, first);
+    Status s = log_->append(frames, first, sync ? wal::LogWriter::Flush::next : wal::LogWriter::Flush::later);
     if (s.code() == Code::poisoned) poison(s);
     if (!s.ok()) return s;
     if (log_->current_first_sequence() != segment_before) counters_.write_stalled(nanoseconds_since(started));

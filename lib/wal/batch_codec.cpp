@@ -139,6 +139,12 @@ std::vector<OpView> op_views(const WriteBatch& batch) {
 }
 
 std::string encode_ops(std::span<const OpView> ops) {
+  std::string flat;
+  encode_ops_into(ops, flat);
+  return flat;
+}
+
+void encode_ops_into(std::span<const OpView> ops, std::string& out) {
   const std::size_t words = estimated_words(ops);
   const kj::ArrayPtr<capnp::word> scratch = scratch_segment(words);
   std::optional<capnp::MallocMessageBuilder> message;
@@ -156,11 +162,9 @@ std::string encode_ops(std::span<const OpView> ops) {
   }
   // The flat form (segment table, then the segments) appended to the string.
   const auto segments = message->getSegmentsForOutput();
-  std::string flat;
-  flat.reserve(capnp::computeSerializedSizeInWords(segments) * kWordBytes);
-  StringOutput out(flat);
-  capnp::writeMessage(out, segments);
-  return flat;
+  out.reserve(out.size() + capnp::computeSerializedSizeInWords(segments) * kWordBytes);
+  StringOutput output(out);
+  capnp::writeMessage(output, segments);
 }
 
 std::string encode_batch(const WriteBatch& batch) { return encode_ops(op_views(batch)); }

@@ -34,6 +34,11 @@ std::vector<OpView> op_views(const WriteBatch& batch);
 // once into the returned string.
 std::string encode_ops(std::span<const OpView> ops);
 
+// As encode_ops, but appends the message to `out` (whose earlier bytes are
+// kept): a writer encodes straight behind the frame header it reserved, so its
+// frame needs no second copy.
+void encode_ops_into(std::span<const OpView> ops, std::string& out);
+
 // Encodes `batch` as a flat Cap'n Proto message (a whole number of 8-byte words).
 std::string encode_batch(const WriteBatch& batch);
 

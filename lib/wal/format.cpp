@@ -133,13 +133,18 @@ std::uint32_t payload_crc(std::span<const std::uint8_t> payload) noexcept {
   return crc32c(payload.data(), payload.size());
 }
 
+void write_frame_header(std::uint8_t* header, std::uint64_t sequence, std::uint32_t length,
+                        std::uint32_t pcrc) noexcept {
+  store_le32(header + kLengthAt, length);
+  store_le32(header + kCrcAt, frame_crc(pcrc, length, sequence));
+  store_le64(header + kSequenceAt, sequence);
+}
+
 void append_frame(std::string& out, std::uint64_t sequence, std::span<const std::uint8_t> payload,
                   std::uint32_t pcrc) {
   const auto length = static_cast<std::uint32_t>(payload.size());
   std::uint8_t header[kFrameHeaderSize];
-  store_le32(header + kLengthAt, length);
-  store_le32(header + kCrcAt, frame_crc(pcrc, length, sequence));
-  store_le64(header + kSequenceAt, sequence);
+  write_frame_header(header, sequence, length, pcrc);
   const std::size_t start = out.size();
   out.resize(start + frame_size(payload.size()));  // zero-fills the padding
   char* p = out.data() + start;

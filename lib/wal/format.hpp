@@ -60,8 +60,16 @@ inline constexpr std::size_t frame_size(std::size_t payload_len) noexcept {
 }
 
 // CRC32C of the payload alone: computed by writers before they join the group
-// commit queue, then finished by finish_frame_crc once the sequence is known.
+// commit queue, then folded into the frame header (with the length and the
+// sequence) once the sequence is known.
 std::uint32_t payload_crc(std::span<const std::uint8_t> payload) noexcept;
+
+// Writes the kFrameHeaderSize-byte header of a frame whose payload of `length`
+// bytes (zero-padded to frame_size) follows it: for frames built in place,
+// the header space reserved before the payload. `pcrc` must be payload_crc of
+// that payload.
+void write_frame_header(std::uint8_t* header, std::uint64_t sequence, std::uint32_t length,
+                        std::uint32_t pcrc) noexcept;
 
 // Appends one encoded frame (header, payload, zero padding) to `out`.
 // `pcrc` must be payload_crc(payload).

@@ -76,6 +76,7 @@ Status LogWriter::reopen_segment(const AppendPosition& pos) {
   number_ = pos.segment_number;
   first_sequence_ = pos.segment_first_sequence;
   offset_ = pos.offset;
+  writeback_from_ = offset_;  // discard_tail fdatasyncs what lies before it
   return discard_tail();
 }
 
@@ -125,6 +126,7 @@ Status LogWriter::create_segment(std::uint64_t number, std::uint64_t first_seque
   capacity_ = capacity;
   dirty_end_ = offset_;
   zeroed_end_ = offset_;
+  writeback_from_ = offset_;
   tail_cut_ = false;
   return {};
 }
@@ -158,7 +160,7 @@ Status LogWriter::fill_new_segment(int fd, std::uint64_t number, std::uint64_t f
   return fs_.fdatasync(fd);
 }
 
-Status LogWriter::append(const std::string& frames, std::uint64_t first_sequence) {
+Status LogWriter::append(const std::string& frames, std::uint64_t first_sequence, Flush flush) {
   if (frames.empty()) return {};
   if (first_sequence != next_sequence_)
     return Status(Code::invalid_argument, "append to " + wal_path(name_) + ": first sequence " +
@@ -177,7 +179,15 @@ Status LogWriter::append(const std::string& frames, std::uint64_t first_sequence
   dirty_end_ = offset_;
   bytes_written_ += frames.size();
   next_sequence_ += *count;
+  if (flush == Flush::later) start_writeback_behind();
   return {};
+}
+
+// Hands the unflushed frames to writeback once there are kWritebackBytes of them.
+void LogWriter::start_writeback_behind() {
+  if (offset_ - writeback_from_ < kWritebackBytes) return;
+  fs_.start_writeback(fd_, writeback_from_, offset_ - writeback_from_);
+  writeback_from_ = offset_;
 }
 
 // Writes zeros from the end of the zeroed region (at least offset_) to
@@ -256,6 +266,7 @@ Status LogWriter::sync_before_new_segment() {
 Status LogWriter::sync() {
   if (Status s = clear_failed_append(); !s.ok()) return s;
   if (Status s = fs_.fdatasync(fd_); !s.ok()) return Status(Code::poisoned, s.message());
+  writeback_from_ = offset_;
   return {};
 }
 

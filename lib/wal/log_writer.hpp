@@ -19,6 +19,16 @@
 // same reason; RocksDB reuses written log files (recycle_log_file_num). Zeros
 // are what the reader already takes as the end of the log, so the format is
 // unchanged. Measured in docs/performance.md ("Zeros ahead of the tail").
+// (They pay for unflushed appends too: a 64 KiB write of zeros fills the page
+// cache faster than the 4 KiB frames that would otherwise each bring in
+// their pages; measured in docs/performance.md.)
+//
+// Writeback behind unflushed appends: frames appended with Flush::later (no
+// fdatasync follows) would all be written back by the fdatasync that rolls the
+// segment — up to a whole segment, waited for by one writer. So every
+// kWritebackBytes of them the writer starts their writeback without waiting
+// (io::FileSystem::start_writeback, RocksDB's wal_bytes_per_sync), and that
+// fdatasync finds little left to write.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +56,9 @@ class LogWriter {
   // Bytes of zeros written ahead of the append offset at a time (see "Zeros
   // ahead of the tail" above).
   static constexpr std::uint64_t kZeroAheadBytes = 1u << 20;
+  // Bytes of unflushed frames whose writeback is started at a time (see
+  // "Writeback behind unflushed appends" above).
+  static constexpr std::uint64_t kWritebackBytes = 1u << 20;
 
   // Opens the log for appending at `pos` (wal_dir_fd: the store's wal/
   // directory, which the writer does not own). With !pos.has_segment creates
@@ -59,7 +72,10 @@ class LogWriter {
   ~LogWriter();
 
   // Appends `frames` (whole encoded frames; the first carries sequence
-  // `first_sequence`). Rolls to a new segment first when they do not fit in
+  // `first_sequence`). `flush`: Flush::next when the caller calls sync()
+  // right after, Flush::later when not (then, once kWritebackBytes of frames
+  // are not yet flushed or written back, their writeback is started; see
+  // "Writeback behind unflushed appends"). Rolls to a new segment first when they do not fit in
   // the current one (a segment larger than segment_size is made for a group
   // that is larger). `first_sequence` must be the sequence after the last
   // appended frame and the frames' sequences consecutive (else
@@ -85,7 +101,8 @@ class LogWriter {
   //    left behind, the writer stays in the current segment; Code::poisoned if
   //    a segment renamed into place could not be removed again.
   // Code::poisoned means the caller must poison the store.
-  Status append(const std::string& frames, std::uint64_t first_sequence);
+  enum class Flush { next, later };
+  Status append(const std::string& frames, std::uint64_t first_sequence, Flush flush = Flush::next);
 
   // fdatasync of the current segment (covers every earlier segment too: they
   // were synced when rolled). Removes the remains of a failed append first.
@@ -121,6 +138,7 @@ class LogWriter {
   Status clear_failed_append();
   Status restore_preallocation();
   Status zero_ahead(std::uint64_t len);
+  void start_writeback_behind();
 
   io::FileSystem& fs_;
   int dir_fd_;
@@ -139,6 +157,9 @@ class LogWriter {
   // [offset_, zeroed_end_) was written with zeros by this writer (see "Zeros
   // ahead of the tail" above); no meaning while zeroed_end_ <= offset_.
   std::uint64_t zeroed_end_ = 0;
+  // [writeback_from_, offset_) was appended but neither synced nor handed to
+  // start_writeback.
+  std::uint64_t writeback_from_ = 0;
   // The file was cut at offset_ to drop a failed append: fallocate it back to
   // capacity_ before appending.
   bool tail_cut_ = false;

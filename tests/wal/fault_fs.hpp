@@ -25,6 +25,8 @@ class FaultFs final : public io::FileSystem {
     bool zeros;  // every byte written was zero
   };
   std::vector<Write> writes;
+  // Every start_writeback call, in order: [begin, end) byte ranges.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> writebacks;
 
   Result<int> open_root(const std::string& path) override { return base_.open_root(path); }
   Result<int> open_dir(int dir_fd, const std::string& name, bool create) override {
@@ -55,6 +57,10 @@ class FaultFs final : public io::FileSystem {
     return base_.fdatasync(fd);
   }
   Status fsync(int fd) override { return base_.fsync(fd); }
+  void start_writeback(int fd, std::uint64_t offset, std::uint64_t len) override {
+    writebacks.emplace_back(offset, offset + len);
+    base_.start_writeback(fd, offset, len);
+  }
   Status fallocate(int fd, std::uint64_t offset, std::uint64_t len) override {
     if (fail_fallocates > 0) {
       --fail_fallocates;

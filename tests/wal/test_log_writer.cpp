@@ -292,6 +292,43 @@ BOOST_AUTO_TEST_CASE(appends_write_zeros_ahead_of_the_tail_once_per_chunk) {
   scan_clean(dir, 2 + fitting);
 }
 
+// Appends nobody flushes next hand their frames to writeback a chunk at a
+// time, from where the last flush or writeback ended; flushed ones never do.
+BOOST_AUTO_TEST_CASE(unflushed_appends_start_writeback_every_chunk) {
+  constexpr std::uint64_t kChunk = LogWriter::kWritebackBytes;
+  FaultFs fs;
+  WalDir dir(fs);
+  auto writer = open_writer(fs, dir, {}, 8 * kChunk);
+  const std::uint64_t frame = frame_size(4000);
+  const std::uint64_t per_chunk = (kChunk + frame - 1) / frame;  // frames to reach a chunk
+
+  // Flushed appends: never.
+  append_range(*writer, 1, per_chunk + 1, 4000);
+  BOOST_REQUIRE(writer->sync().ok());
+  BOOST_TEST(fs.writebacks.empty());
+
+  // Unflushed: nothing until a chunk has gathered, then exactly that range.
+  const std::uint64_t from = writer->current_offset();
+  std::uint64_t sequence = per_chunk + 2;
+  for (std::uint64_t i = 0; i + 1 < per_chunk; ++i, ++sequence)
+    BOOST_REQUIRE(writer->append(frames_for(sequence, sequence, 4000), sequence, LogWriter::Flush::later).ok());
+  BOOST_TEST(fs.writebacks.empty());
+  BOOST_REQUIRE(writer->append(frames_for(sequence, sequence, 4000), sequence, LogWriter::Flush::later).ok());
+  ++sequence;
+  BOOST_TEST((fs.writebacks == Ranges{{from, writer->current_offset()}}));
+
+  // A flush in between: the next chunk is counted from where it ended.
+  BOOST_REQUIRE(writer->append(frames_for(sequence, sequence, 4000), sequence, LogWriter::Flush::later).ok());
+  ++sequence;
+  BOOST_REQUIRE(writer->sync().ok());
+  const std::uint64_t synced = writer->current_offset();
+  for (std::uint64_t i = 0; i < per_chunk; ++i, ++sequence)
+    BOOST_REQUIRE(writer->append(frames_for(sequence, sequence, 4000), sequence, LogWriter::Flush::later).ok());
+  BOOST_TEST(fs.writebacks.size() == 2u);
+  BOOST_TEST((fs.writebacks.back() == Range{synced, writer->current_offset()}));
+  scan_clean(dir, sequence - 1);
+}
+
 BOOST_AUTO_TEST_CASE(zeros_ahead_stop_at_the_end_of_the_segment) {
   FaultFs fs;
   WalDir dir(fs);
