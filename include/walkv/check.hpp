@@ -104,9 +104,10 @@ Result<DumpSummary> dump_log(const std::string& dir, const SequenceRange& range,
 // Opens a read-only view of the store in `dir` (as Store::open_read_only,
 // with `mode` for a damaged log; point_in_time shows the consistent prefix
 // before the first damage) over pinned segments, and calls read(view). When
-// the snapshot's applied sequence moved meanwhile (a live writer's compaction
-// committed while read ran, so LMDB reads may have seen a later state), read
-// is called again on a new view, up to `attempts` times: only the last call's
+// the snapshot changed meanwhile (any LMDB write transaction committed between
+// the pin and the end of read: a live writer's compaction commits several, so
+// LMDB reads may have seen a later state), read is called again on a new
+// view, up to `attempts` times: only the last call's
 // results are consistent, so read must start by discarding what an earlier
 // call collected. Returns read's status. Errors: those of
 // Store::open_read_only, io_error when the snapshot kept moving.

@@ -99,8 +99,10 @@ class Store {
   // Errors: poisoned, io_error.
   Status sync();
 
-  // Folds the memtable into the LMDB snapshot (one write transaction that also
-  // records the applied sequence), then deletes the segments it made obsolete.
+  // Folds the memtable into the LMDB snapshot (write transactions of about
+  // 8 MiB each; the last also records the applied sequence, so a crash part-way
+  // leaves the old sequence and replay re-applies the rest), then deletes the
+  // segments it made obsolete.
   // Returns after that is done. Errors: poisoned, io_error, no_space.
   Status compact();
 

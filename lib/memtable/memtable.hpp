@@ -84,6 +84,11 @@ class MemTable {
   // table (that would deadlock).
   template <class Visit>
   void for_each(std::string_view prefix, Visit&& visit) const;
+  // As for_each, but visits every point entry whose key is >= first_key
+  // (for_each_from("") visits them all): resumes a walk that stopped before
+  // first_key.
+  template <class Visit>
+  void for_each_from(std::string_view first_key, Visit&& visit) const;
   // Prefix tombstones (a copy), ascending; none is a prefix of another.
   std::vector<std::string> prefix_tombstones() const;
   // True when a prefix tombstone of this table covers `key`.
@@ -132,6 +137,22 @@ void MemTable::for_each(std::string_view prefix, Visit&& visit) const {
   std::shared_lock lock(keys_mu_);
   EpochReclaimer::ReadGuard guard(reclaimer_);
   for (auto it = keys_.lower_bound(prefix); it != keys_.end() && it->substr(0, prefix.size()) == prefix; ++it) {
+    const Version* v = index_.find(*it, HashIndex::hash_of(*it));
+    if (v == nullptr || v->kind() == Version::Kind::erased) continue;
+    if (v->kind() == Version::Kind::tombstone) {
+      if (!visit(*it, static_cast<const std::string_view*>(nullptr))) return;
+    } else {
+      const std::string_view value = v->value();
+      if (!visit(*it, &value)) return;
+    }
+  }
+}
+
+template <class Visit>
+void MemTable::for_each_from(std::string_view first_key, Visit&& visit) const {
+  std::shared_lock lock(keys_mu_);
+  EpochReclaimer::ReadGuard guard(reclaimer_);
+  for (auto it = keys_.lower_bound(first_key); it != keys_.end(); ++it) {
     const Version* v = index_.find(*it, HashIndex::hash_of(*it));
     if (v == nullptr || v->kind() == Version::Kind::erased) continue;
     if (v->kind() == Version::Kind::tombstone) {

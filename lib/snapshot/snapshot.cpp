@@ -648,62 +648,141 @@ Status Snapshot::scan(
   });
 }
 
-// The entries stream from the table in key order (MemTable::for_each: no copy
-// of the table; the store's immutable memtable has no writer any more) through
-// one cursor, so a key that lands on the page of the previous one needs no
-// search from the root (LMDB's cursor keeps its page). Once a key is above the
-// last key of the database, so is every later one: those are appended
-// (MDB_APPEND: no search at all, and a split leaves full pages behind), and a
-// point tombstone for such a key has nothing to delete. A key outside LMDB's
-// limits stops the walk and aborts the transaction, so nothing of a bad table
-// is written.
-Status Snapshot::apply(const MemTable& imm, std::uint64_t applied_sequence) {
-  const std::vector<std::string> tombstones = imm.prefix_tombstones();
-  Status refused;
-  Status s = with_write_txn("apply", [&](MDB_txn* txn) {
-    for (const std::string& prefix : tombstones) {
+// The entries stream from the table in key order (MemTable::for_each_from: no
+// copy of the table; the store's immutable memtable has no writer any more)
+// through one cursor per transaction, so a key that lands on the page of the
+// previous one needs no search from the root (LMDB's cursor keeps its page).
+// Once a key is above the last key of the database, so is every later one:
+// those are appended (MDB_APPEND: no search at all, and a split leaves full
+// pages behind), and a point tombstone for such a key has nothing to delete.
+// A key outside LMDB's limits stops the walk and aborts the transaction, so
+// nothing of its transaction is written.
+
+namespace {
+
+// Writes one entry through `cursor`: a put (value non-null) or a point
+// tombstone (value null). `appending`: key is above every key in the database.
+int write_entry(MDB_cursor* cursor, std::string_view key, const std::string_view* value, bool appending) {
+  MDB_val k = as_val(key);
+  if (value != nullptr) {
+    MDB_val v = as_val(*value);
+    return mdb_cursor_put(cursor, &k, &v, appending ? MDB_APPEND : 0);
+  }
+  if (appending) return 0;
+  MDB_val found;
+  int rc = mdb_cursor_get(cursor, &k, &found, MDB_SET);
+  if (rc == 0) rc = mdb_cursor_del(cursor, 0);
+  return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+}  // namespace
+
+// One write transaction of apply(): the prefix tombstones (the first
+// transaction only), then the table's entries from first_key on until about
+// `budget` bytes of keys and values are written, then, when that reached the
+// end of the table, applied_sequence. run() is the body with_write_txn runs
+// and, after map growth, runs again: it starts over from the same first key.
+class Snapshot::ApplyTxn {
+ public:
+  ApplyTxn(const Snapshot& snap, const MemTable& imm, const std::vector<std::string>* tombstones,
+           std::string first_key, std::uint64_t budget, std::uint64_t applied_sequence)
+      : snap_(snap), imm_(imm), tombstones_(tombstones), first_key_(std::move(first_key)), budget_(budget),
+        applied_sequence_(applied_sequence) {}
+
+  // An LMDB rc; EINVAL with refused() set when the table holds a key LMDB cannot take.
+  int run(MDB_txn* txn) {
+    reached_end_ = true;
+    next_key_.clear();
+    refused_ = Status();
+    if (int rc = delete_prefixes(txn); rc != 0) return rc;
+    if (int rc = write_entries(txn); rc != 0) return rc;
+    if (!reached_end_) return 0;
+    return put_meta(txn, snap_.meta_dbi_, kAppliedSequenceKey, encode_le<8>(applied_sequence_));
+  }
+
+  const Status& refused() const noexcept { return refused_; }
+  // The transaction wrote the table's last entry and applied_sequence.
+  bool reached_end() const noexcept { return reached_end_; }
+  // Where the next transaction starts (when !reached_end()).
+  const std::string& next_key() const noexcept { return next_key_; }
+
+ private:
+  int delete_prefixes(MDB_txn* txn) const {
+    if (tombstones_ == nullptr) return 0;
+    for (const std::string& prefix : *tombstones_) {
       int rc = 0;
       if (prefix.empty()) {
-        rc = mdb_drop(txn, data_dbi_, 0);  // empties the database, keeps the handle
-      } else if (prefix.size() <= max_key_size_) {
-        rc = delete_prefix(txn, data_dbi_, prefix);
+        rc = mdb_drop(txn, snap_.data_dbi_, 0);  // empties the database, keeps the handle
+      } else if (prefix.size() <= snap_.max_key_size_) {
+        rc = delete_prefix(txn, snap_.data_dbi_, prefix);
       }
       if (rc != 0) return rc;
     }
+    return 0;
+  }
+
+  int write_entries(MDB_txn* txn) {
     MDB_cursor* raw = nullptr;
-    if (int rc = mdb_cursor_open(txn, data_dbi_, &raw); rc != 0) return rc;
+    if (int rc = mdb_cursor_open(txn, snap_.data_dbi_, &raw); rc != 0) return rc;
     CursorPtr cursor(raw);
+    // Looked up in each transaction: what earlier ones appended is the last key now.
     MDB_val k;
     MDB_val v;
     int rc = mdb_cursor_get(raw, &k, &v, MDB_LAST);
     if (rc != 0 && rc != MDB_NOTFOUND) return rc;
-    bool appending = rc == MDB_NOTFOUND;                            // empty: every key is above
+    bool appending = rc == MDB_NOTFOUND;                                            // empty: every key is above
     const std::string last = appending ? std::string() : std::string(as_view(k));  // copied: k points into a page
     rc = 0;
-    imm.for_each("", [&](std::string_view key, const std::string_view* value) {
-      if (Status bad = check_key(key); !bad.ok()) {
-        refused = std::move(bad);
+    std::uint64_t written = 0;
+    imm_.for_each_from(first_key_, [&](std::string_view key, const std::string_view* value) {
+      if (written > 0 && written >= budget_) {  // full: the next transaction starts at this key
+        next_key_.assign(key);
+        reached_end_ = false;
+        return false;
+      }
+      if (Status bad = snap_.check_key(key); !bad.ok()) {
+        refused_ = std::move(bad);
         rc = EINVAL;
         return false;
       }
       appending = appending || key > last;
-      MDB_val kv = as_val(key);
-      if (value != nullptr) {
-        MDB_val vv = as_val(*value);
-        rc = mdb_cursor_put(raw, &kv, &vv, appending ? MDB_APPEND : 0);
-      } else if (!appending) {
-        MDB_val found;
-        rc = mdb_cursor_get(raw, &kv, &found, MDB_SET);
-        if (rc == 0) rc = mdb_cursor_del(raw, 0);
-        if (rc == MDB_NOTFOUND) rc = 0;
-      }
+      rc = write_entry(raw, key, value, appending);
+      written += key.size() + (value != nullptr ? value->size() : 0);
       return rc == 0;
     });
-    if (rc != 0) return rc;
-    return put_meta(txn, meta_dbi_, kAppliedSequenceKey, encode_le<8>(applied_sequence));
-  });
-  if (!refused.ok()) return refused;
-  return s;
+    return rc;
+  }
+
+  const Snapshot& snap_;
+  const MemTable& imm_;
+  const std::vector<std::string>* tombstones_;  // null after the first transaction
+  const std::string first_key_;                 // "" = the table's first key
+  const std::uint64_t budget_;
+  const std::uint64_t applied_sequence_;
+  bool reached_end_ = true;
+  std::string next_key_;
+  Status refused_;
+};
+
+// Every transaction commits with LMDB's default sync, never MDB_NOSYNC or
+// MDB_NOMETASYNC: LMDB reuses pages freed two transactions earlier, so after
+// an unsynced commit the next transactions of this apply could overwrite pages
+// that the last durable meta page still references, and a power loss would
+// leave the snapshot pointing at them: corrupt.
+Status Snapshot::apply(const MemTable& imm, std::uint64_t applied_sequence) {
+  const std::vector<std::string> tombstones = imm.prefix_tombstones();
+  std::string first_key;
+  for (std::uint64_t committed = 0;;) {
+    ApplyTxn chunk(*this, imm, committed == 0 ? &tombstones : nullptr, std::move(first_key), apply_txn_bytes_,
+                   applied_sequence);
+    Status s = with_write_txn("apply", [&](MDB_txn* txn) { return chunk.run(txn); });
+    if (!chunk.refused().ok()) return chunk.refused();
+    if (!s.ok()) return s;
+    ++committed;
+    if (apply_commit_hook_) apply_commit_hook_(committed);
+    if (chunk.reached_end()) return Status();
+    first_key = chunk.next_key();
+  }
 }
 
 // ---- maintenance ----------------------------------------------------------

@@ -8,9 +8,18 @@
 // from inside a scan() visit.
 //
 // Databases: "data" (key -> value) and "meta" (format_version, store_id,
-// applied_sequence, open_epoch; little-endian integers). apply() writes data
-// and applied_sequence in ONE write transaction, committed durably (LMDB's
-// default sync on commit), so the snapshot and its sequence always agree.
+// applied_sequence, open_epoch; little-endian integers). apply() writes a
+// table in several write transactions of about apply_txn_bytes() of keys and
+// values each, every one committed durably (LMDB's default sync on commit);
+// only the last one also sets applied_sequence. So the data is never older
+// than applied_sequence says, but after a crash (or an error) part-way
+// through an apply it may hold some writes NEWER than applied_sequence. That
+// is safe for the store: recovery replays every log record after
+// applied_sequence into the memtable, which shadows the snapshot, and the
+// table being applied only holds operations of those records (sequences after
+// the previous applied_sequence; the log keeps them until apply() returns), so
+// every key the partial apply touched, a prefix tombstone's keys included, is
+// written again by the replay — and by the next apply().
 // Values are copied out of LMDB before use (LMDB values are only 2-byte aligned).
 #pragma once
 
@@ -136,12 +145,42 @@ class Snapshot {
   Status scan(std::string_view prefix,
               const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
 
-  // In one write transaction: for each prefix tombstone of `imm`, deletes every
-  // key under it; then applies every point entry (put or delete); then sets
-  // applied_sequence. Commits durably. On MDB_MAP_FULL doubles the map and retries.
-  // Errors: invalid_argument (a key outside 1..max_key_size(); nothing is
-  // written), not_supported (read_only), no_space, io_error.
+  // For each prefix tombstone of `imm`, deletes every key under it; then
+  // applies every point entry (put or delete) in key order; then sets
+  // applied_sequence. In write transactions of about apply_txn_bytes() of keys
+  // and values each (the prefix tombstones in the first, applied_sequence in
+  // the last, which is also the only one when the table is empty), each
+  // committed durably before the next begins. Until the last commits,
+  // applied_sequence keeps its old value while the data already holds the
+  // chunks committed so far: see the top of this file for why the store may
+  // rely on that after a crash. On MDB_MAP_FULL doubles the map and redoes the
+  // current transaction only (from its first key).
+  // Errors: invalid_argument (a key outside 1..max_key_size(): nothing of its
+  // transaction is written and applied_sequence is unchanged, but earlier
+  // transactions of this apply stay committed — as after a crash),
+  // not_supported (read_only), no_space, io_error.
   Status apply(const MemTable& imm, std::uint64_t applied_sequence);
+
+  // apply()'s transaction size: keys plus values written per write
+  // transaction. Smaller transactions keep LMDB's dirty-page list short, let
+  // later transactions of one apply reuse the pages earlier ones freed (one big
+  // transaction overwriting everything needs new pages for all of it while the
+  // old ones are still referenced: the file doubles), and spread the commits'
+  // flushes out; each costs a durable commit (two syncs).
+  static constexpr std::uint64_t kDefaultApplyTxnBytes = std::uint64_t{8} << 20;
+  std::uint64_t apply_txn_bytes() const noexcept { return apply_txn_bytes_; }
+  // REQUIRES: no apply() of this Snapshot runs meanwhile (not synchronised;
+  // set it before the Snapshot is shared). A transaction holds at least one
+  // entry, so 0 (or 1) commits every entry on its own.
+  void set_apply_txn_bytes(std::uint64_t bytes) noexcept { apply_txn_bytes_ = bytes; }
+  // A test and observability hook: called after each of apply()'s transactions
+  // commits, with how many have committed so far in this apply (1, 2, ...),
+  // on apply()'s thread, outside any transaction and lock (it may call into
+  // this Snapshot). Empty (the default): nothing is called.
+  // REQUIRES: as set_apply_txn_bytes.
+  void set_apply_commit_hook(std::function<void(std::uint64_t committed)> hook) {
+    apply_commit_hook_ = std::move(hook);
+  }
 
   Result<SnapshotStats> stats() const;
   // mdb_env_copy2 with MDB_CP_COMPACT into directory `out_dir` (must exist, empty).
@@ -153,6 +192,8 @@ class Snapshot {
   // Another process grew the map (MDB_MAP_RESIZED): adopt its size.
   Status adopt_map_size() const;
   Status check_key(std::string_view key) const;
+  // One write transaction of apply() (snapshot.cpp).
+  class ApplyTxn;
   // Runs fn(txn) -> Status in a read transaction, holding resize_mu() shared.
   template <class Fn>
   Status with_read_txn(const char* what, Fn&& fn) const;
@@ -184,6 +225,8 @@ class Snapshot {
   unsigned meta_dbi_ = 0;
   bool read_only_ = false;
   std::size_t max_key_size_ = 0;
+  std::uint64_t apply_txn_bytes_ = kDefaultApplyTxnBytes;
+  std::function<void(std::uint64_t)> apply_commit_hook_;
   // Idle read transactions by thread (see acquire_read_txn); the destructor
   // hands them to the environment's pool.
   mutable std::array<TxnSlot, kTxnSlots> txn_slots_{};

@@ -4,8 +4,10 @@
 // snapshot already holds — etcd's consistent index):
 //   1. as a barrier in the write queue: mem becomes imm, the log rolls to a new
 //      segment whose first sequence follows imm's last;
-//   2. imm is written into LMDB in ONE write transaction together with the
-//      applied sequence, committed durably;
+//   2. imm is written into LMDB in write transactions of about 8 MiB
+//      (Snapshot::apply), each committed durably; only the last records the
+//      applied sequence (a crash before it leaves the old one, and replay
+//      re-applies every frame after it over the partly applied snapshot);
 //   3. imm is dropped; segments whose first sequence precedes the new segment's
 //      are deleted and wal/ is fsync'd.
 #include <chrono>

@@ -577,3 +577,185 @@ BOOST_AUTO_TEST_CASE(a_refused_key_after_appended_keys_writes_nothing) {
   BOOST_REQUIRE(snap->apply(good, 5).ok());
   BOOST_TEST(scan_all(*snap, "").size() == 2u);
 }
+
+// ---- apply() in several write transactions ----------------------------------
+
+namespace {
+
+constexpr std::uint64_t kKiB = 1024;
+
+// The transactions LMDB has committed so far.
+std::uint64_t last_txnid(const Snapshot& snap) {
+  auto stats = snap.stats();
+  BOOST_REQUIRE_MESSAGE(stats.has_value(), describe(stats));
+  return stats->last_txnid;
+}
+
+// Counts apply()'s commits through the hook; also the map size after each.
+struct CommitLog {
+  std::vector<std::uint64_t> map_sizes;
+  void attach(Snapshot& snap) {
+    snap.set_apply_commit_hook([this, &snap](std::uint64_t committed) {
+      BOOST_REQUIRE(committed == map_sizes.size() + 1);
+      map_sizes.push_back(snap.stats()->map_size);
+    });
+  }
+};
+
+// A few thousand keys with 4 KiB values under "k/", and small ones under "p/".
+void fill_table(MemTable& t, char fill) {
+  for (int i = 0; i < 2000; ++i) t.put(numbered("k/", i), std::string(4096, fill));
+  for (int i = 0; i < 200; ++i) t.put(numbered("p/", i), std::string(30, fill));
+}
+
+// Overwrites, point tombstones (present and absent keys), a prefix tombstone,
+// and new keys below and above the existing ones.
+void change_table(MemTable& t) {
+  t.remove_prefix("p/");
+  t.put("a/below", "below every key");
+  for (int i = 0; i < 2000; i += 3) t.put(numbered("k/", i), std::string(4096 + i % 7, 'n'));
+  for (int i = 1; i < 2000; i += 10) t.remove(numbered("k/", i));
+  t.remove("k/absent");
+  t.put(numbered("p/", 5), "newer than the prefix tombstone");
+  for (int i = 0; i < 500; ++i) t.put(numbered("z/", i), std::string(4096, 'z'));
+  t.remove("zz");  // absent, above every key
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(apply_in_small_transactions_writes_what_one_transaction_writes) {
+  TempDir dir;
+  auto whole = open_rw(dir.subdir("whole"), 64 * kMiB);
+  auto chunked = open_rw(dir.subdir("chunked"), 64 * kMiB);
+  BOOST_TEST(whole->apply_txn_bytes() == Snapshot::kDefaultApplyTxnBytes);
+  BOOST_REQUIRE(whole->initialize(test_store_id()).ok());
+  BOOST_REQUIRE(chunked->initialize(test_store_id()).ok());
+  chunked->set_apply_txn_bytes(64 * kKiB);
+  CommitLog commits;
+  commits.attach(*chunked);
+  Model model;
+  MemTable first;  // into empty databases: every key appended
+  fill_table(first, 'o');
+  MemTable second;
+  change_table(second);
+  for (const MemTable* t : {&first, &second}) {
+    const std::uint64_t sequence = t == &first ? 10 : 20;
+    const std::uint64_t whole_before = last_txnid(*whole);
+    const std::uint64_t chunked_before = last_txnid(*chunked);
+    commits.map_sizes.clear();
+    BOOST_REQUIRE(whole->apply(*t, sequence).ok());
+    const auto s = chunked->apply(*t, sequence);
+    BOOST_REQUIRE_MESSAGE(s.ok(), s.to_string());
+    apply_to_model(model, *t);
+    BOOST_TEST(matches(*whole, model));
+    BOOST_TEST(matches(*chunked, model));
+    BOOST_TEST(whole->meta()->applied_sequence == sequence);
+    BOOST_TEST(chunked->meta()->applied_sequence == sequence);
+    BOOST_TEST(last_txnid(*whole) - whole_before == 1u);
+    // About one transaction per 64 KiB of the table (~8 MiB, then ~4.7 MiB).
+    const std::uint64_t transactions = last_txnid(*chunked) - chunked_before;
+    BOOST_TEST(transactions > (t == &first ? 120u : 60u));
+    BOOST_TEST(transactions == commits.map_sizes.size());
+  }
+  BOOST_TEST(value_at(*chunked, numbered("p/", 5)) == "newer than the prefix tombstone");
+  BOOST_TEST(value_at(*chunked, numbered("k/", 11)) == "<absent>");
+  BOOST_TEST(chunked->stats()->entries == model.size());
+}
+
+BOOST_AUTO_TEST_CASE(empty_table_in_small_transactions_records_the_sequence) {
+  TempDir dir;
+  auto snap = open_rw(dir.path());
+  BOOST_REQUIRE(snap->initialize(test_store_id()).ok());
+  snap->set_apply_txn_bytes(1);
+  MemTable seed;
+  for (int i = 0; i < 10; ++i) seed.put(numbered("s/", i), "v");
+  BOOST_REQUIRE(snap->apply(seed, 1).ok());
+  for (const bool with_prefix_tombstone : {false, true}) {
+    MemTable t;
+    if (with_prefix_tombstone) t.remove_prefix("s/");
+    const std::uint64_t before = last_txnid(*snap);
+    const std::uint64_t sequence = with_prefix_tombstone ? 3 : 2;
+    BOOST_REQUIRE(snap->apply(t, sequence).ok());
+    BOOST_TEST(last_txnid(*snap) - before == 1u);
+    BOOST_TEST(snap->meta()->applied_sequence == sequence);
+    BOOST_TEST(scan_all(*snap, "").size() == (with_prefix_tombstone ? 0u : 10u));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(map_growth_part_way_through_an_apply_redoes_only_that_transaction) {
+  // A 64 KiB map fills in the middle of the apply, again and again: each
+  // time the transaction is redone from its own first key. Appends (MDB_APPEND
+  // fails on a key that is already there) and puts between existing keys.
+  TempDir dir;
+  Model model;
+  CommitLog commits;
+  {
+    auto snap = open_rw(dir.path(), kTinyMap);
+    BOOST_REQUIRE(snap->initialize(test_store_id()).ok());
+    snap->set_apply_txn_bytes(16 * kKiB);
+    commits.attach(*snap);
+    MemTable seed;
+    for (int i = 0; i < 600; i += 50) seed.put(numbered("g/", i), "seed");
+    BOOST_REQUIRE(snap->apply(seed, 1).ok());
+    apply_to_model(model, seed);
+    commits.map_sizes.clear();
+    MemTable big;
+    for (int i = 0; i < 600; ++i) big.put(numbered("g/", i), std::string(4096, static_cast<char>('a' + i % 26)));
+    for (int i = 0; i < 600; i += 100) big.remove(numbered("g/", i + 1));
+    const auto s = snap->apply(big, 2);
+    BOOST_REQUIRE_MESSAGE(s.ok(), s.to_string());
+    apply_to_model(model, big);
+    BOOST_REQUIRE(commits.map_sizes.size() > 10u);
+    BOOST_TEST(commits.map_sizes.front() < commits.map_sizes.back());  // grown after the first commit
+    BOOST_TEST(snap->stats()->map_size > 2 * kMiB);
+    BOOST_TEST(snap->stats()->entries == model.size());
+    BOOST_TEST(matches(*snap, model));
+  }
+  auto snap = open_rw(dir.path(), kTinyMap);
+  BOOST_TEST(snap->meta()->applied_sequence == 2u);
+  for (const auto& [key, value] : model) BOOST_TEST(value_at(*snap, key) == value, "key " << key);
+  BOOST_TEST(matches(*snap, model));
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_key_in_a_later_transaction_leaves_the_sequence) {
+  // The transactions before the one holding the bad key stay committed (as
+  // after a crash part-way); that one is not written and the sequence stays.
+  TempDir dir;
+  auto snap = open_rw(dir.path());
+  BOOST_REQUIRE(snap->initialize(test_store_id()).ok());
+  snap->set_apply_txn_bytes(4 * kKiB);
+  MemTable t;
+  for (int i = 0; i < 10; ++i) t.put(numbered("r/", i), std::string(4096, 'r'));
+  t.put(std::string(snap->max_key_size() + 1, 's'), "too long a key");  // sorts after "r/..."
+  auto s = snap->apply(t, 7);
+  BOOST_TEST((s.code() == Code::invalid_argument));
+  BOOST_TEST(s.message().find("bytes for LMDB snapshot") != std::string::npos, s.message());
+  BOOST_TEST(snap->meta()->applied_sequence == 0u);
+  BOOST_TEST(scan_all(*snap, "").size() == 10u);  // each "r/" key committed on its own
+}
+
+BOOST_AUTO_TEST_CASE(small_transactions_keep_overwrites_from_doubling_the_file) {
+  // Overwriting every value of a ~20 MB snapshot in one transaction needs new
+  // pages for all of it while the old ones are still referenced; in small
+  // transactions the later ones reuse the pages the earlier ones freed.
+  // (No read transaction is open meanwhile: none pins the freed pages.)
+  TempDir dir;
+  auto used_after_overwrites = [&](const std::string& name, std::uint64_t txn_bytes) {
+    auto snap = open_rw(dir.subdir(name), 16 * kMiB);
+    snap->set_apply_txn_bytes(txn_bytes);
+    for (int round = 0; round < 3; ++round) {
+      MemTable t;
+      for (int i = 0; i < 20000; ++i) t.put(numbered("o/", i), std::string(1000, static_cast<char>('a' + round)));
+      const auto s = snap->apply(t, static_cast<std::uint64_t>(round + 1));
+      BOOST_REQUIRE_MESSAGE(s.ok(), s.to_string());
+    }
+    BOOST_TEST(value_at(*snap, numbered("o/", 19999)) == std::string(1000, 'c'));
+    const std::uint64_t used = snap->stats()->used_bytes;
+    BOOST_TEST_MESSAGE(name << ": " << used << " bytes used after two overwrites");
+    return used;
+  };
+  const std::uint64_t whole = used_after_overwrites("whole", ~std::uint64_t{0});
+  const std::uint64_t chunked = used_after_overwrites("chunked", kMiB);
+  BOOST_TEST(whole > 40 * kMiB);  // the ~20 MB twice over
+  BOOST_TEST(chunked * 10 < whole * 8, chunked << " bytes used in small transactions, " << whole << " in one");
+}

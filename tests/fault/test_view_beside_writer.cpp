@@ -7,8 +7,12 @@
 #define BOOST_TEST_MODULE fault_view_beside_writer
 #include <boost/test/unit_test.hpp>
 
+#include <walkv/check.hpp>
+
 #include "fault_fixture.hpp"
+#include "memtable/memtable.hpp"
 #include "snapshot/shared_env.hpp"
+#include "snapshot/snapshot.hpp"
 
 using namespace walkv;
 using namespace walkv::test;
@@ -143,4 +147,30 @@ BOOST_FIXTURE_TEST_CASE(writer_opened_beside_an_earlier_view_is_refused_clearly,
   check_reads(*view, compacted, "view after the refused writer");
   view.reset();
   check_reads(*must_open_writer(path), compacted, "writer after the view closed");
+}
+
+// read_point_in_time reads again when any LMDB write transaction committed
+// while it read — also one that left the applied sequence as it was, as each
+// but the last of a compaction's transactions does (Snapshot::apply).
+BOOST_FIXTURE_TEST_CASE(point_in_time_read_retries_after_a_commit_that_kept_the_sequence, StoreFixture) {
+  auto writer = must_open_writer(path);
+  const Model compacted = put_and_compact(*writer, 10);
+  int calls = 0;
+  Status s = read_point_in_time(path, RecoveryMode::tolerate_corrupted_tail, [&](const Store& view) {
+    calls += 1;
+    if (calls == 1) {
+      // Shares the writer's environment; commits one transaction, same sequence.
+      auto snapshot = Snapshot::open(path + "/snapshot", Snapshot::Mode::read_write, 0);
+      BOOST_REQUIRE_MESSAGE(snapshot.has_value(), error_text(snapshot));
+      auto meta = (*snapshot)->meta();
+      BOOST_REQUIRE_MESSAGE(meta.has_value(), error_text(meta));
+      const MemTable empty;
+      BOOST_REQUIRE((*snapshot)->apply(empty, meta->applied_sequence).ok());
+    }
+    check_reads(view, compacted, "view");
+    return Status();
+  });
+  BOOST_TEST(s.ok(), s.to_string());
+  BOOST_TEST(calls == 2);
+  check_reads(*writer, compacted, "writer afterwards");
 }
