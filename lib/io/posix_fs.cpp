@@ -222,11 +222,9 @@ class PosixFileSystem final : public FileSystem {
     if (addr != nullptr && len > 0) ::munmap(const_cast<std::uint8_t*>(addr), static_cast<std::size_t>(len));
   }
 
-  // madvise(MADV_DONTNEED) on the whole pages inside the range. On a
-  // read-only MAP_SHARED file mapping this only unmaps the pages from this
-  // process (they stay in the page cache); a later access faults them back
-  // in from the file. Errors (EINVAL for a range that is not a mapping: a
-  // caller's bug) are ignored: this is a hint.
+  // sync_file_range(SYNC_FILE_RANGE_WRITE): queues the dirty pages of the
+  // range for writeback and returns without waiting (and without flushing the
+  // device cache or metadata). Elsewhere nothing: this is a hint.
   void start_writeback(int fd, std::uint64_t offset, std::uint64_t len) override {
 #if defined(__linux__)
     (void)::sync_file_range(fd, static_cast<off_t>(offset), static_cast<off_t>(len), SYNC_FILE_RANGE_WRITE);
@@ -237,6 +235,11 @@ class PosixFileSystem final : public FileSystem {
 #endif
   }
 
+  // madvise(MADV_DONTNEED) on the whole pages inside the range. On a
+  // read-only MAP_SHARED file mapping this only unmaps the pages from this
+  // process (they stay in the page cache); a later access faults them back
+  // in from the file. Errors (EINVAL for a range that is not a mapping: a
+  // caller's bug) are ignored: this is a hint.
   void release_pages(const std::uint8_t* addr, std::uint64_t len) override {
     if (addr == nullptr || len == 0) return;
     static const std::uintptr_t page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
