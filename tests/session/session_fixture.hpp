@@ -16,7 +16,11 @@
 namespace walkv::test {
 
 inline Options small_store_options() {
-  return Options{.segment_size = 1u << 20, .compaction_trigger = 0, .initial_map_size = 16u << 20};
+  Options o;
+  o.segment_size = 1u << 20;
+  o.compaction_trigger = 0;
+  o.initial_map_size = 16u << 20;
+  return o;
 }
 
 // A store under a temporary directory with a SessionStore attached.
