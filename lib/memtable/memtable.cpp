@@ -48,6 +48,33 @@ void MemTable::remove(std::string_view key) {
   install(Version::make(key, std::nullopt));
 }
 
+void MemTable::put_unshared(std::string_view key, std::string_view value) { write_unshared(key, value); }
+
+void MemTable::remove_unshared(std::string_view key) { write_unshared(key, std::nullopt); }
+
+void MemTable::write_unshared(std::string_view key, std::optional<std::string_view> value) {
+  std::lock_guard lock(write_mu_);
+  // The writer owns every version in the index; with no reader, it may change one.
+  auto* current = const_cast<Version*>(index_.find(key, HashIndex::hash_of(key)));
+  if (current == nullptr || !current->can_hold(value)) {
+    install(make_unshared(key, value));
+    return;
+  }
+  const bool was_entry = is_entry(current);
+  sub_bytes(entry_bytes(*current));
+  current->rewrite(value);
+  add_bytes(entry_bytes(*current));
+  if (!was_entry) entries_.fetch_add(1, std::memory_order_relaxed);  // an erased key written again
+}
+
+Version* MemTable::make_unshared(std::string_view key, std::optional<std::string_view> value) {
+  if (replay_arena_.block_bytes() < 2 * approximate_bytes() + VersionArena::kBlockBytes) {
+    if (void* memory = replay_arena_.allocate(Version::allocation_size(key, value)))
+      return Version::make_at(memory, key, value);
+  }
+  return Version::make(key, value);
+}
+
 // A new key goes into keys_ before the index: collect() skips a key the index
 // does not know yet.
 void MemTable::install(Version* raw) {

@@ -18,4 +18,14 @@ inline void apply_op(MemTable& table, WriteBatch::Kind kind, std::string_view ke
   }
 }
 
+// As apply_op, for the replay of the log into a table no other thread can
+// reach yet (MemTable::put_unshared's REQUIRES).
+inline void apply_replayed_op(MemTable& table, WriteBatch::Kind kind, std::string_view key, std::string_view value) {
+  switch (kind) {
+    case WriteBatch::Kind::put: table.put_unshared(key, value); break;
+    case WriteBatch::Kind::remove: table.remove_unshared(key); break;
+    case WriteBatch::Kind::remove_prefix: table.remove_prefix(key); break;
+  }
+}
+
 }  // namespace walkv

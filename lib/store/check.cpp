@@ -73,12 +73,12 @@ Result<LogCheck> check_pinned(const std::string& dir, const PinnedLog& log, cons
   options.mode = RecoveryMode::skip_corrupted;  // report every damaged place
   options.after_sequence = log.meta.applied_sequence;
   std::vector<Corruption> malformed;
+  wal::FramePosition position;
+  options.position = &position;
   wal::FrameSink sink = [&](std::uint64_t sequence, std::span<const std::uint8_t> payload) {
     Status s = wal::decode_batch(payload, [](WriteBatch::Kind, std::string_view, std::string_view) {});
     if (!s.ok()) {
-      auto where = log.fs->locate(payload.data());
-      malformed.push_back(Corruption{where ? "wal/" + where->segment : "wal",
-                                     where ? where->offset - wal::kFrameHeaderSize : 0,
+      malformed.push_back(Corruption{"wal/" + position.segment, position.offset,
                                      "sequence " + std::to_string(sequence) + ": " + s.message(), false});
     }
     return Status();

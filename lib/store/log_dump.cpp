@@ -43,17 +43,17 @@ Result<DumpSummary> dump_log(const std::string& dir, const SequenceRange& range,
   DumpSummary summary;
   summary.snapshot_sequence = log.meta.applied_sequence;
   std::vector<Corruption> malformed;
+  wal::FramePosition position;
 
   wal::FrameSink sink = [&](std::uint64_t sequence, std::span<const std::uint8_t> payload) {
     if (sequence > range.to) return stop_scan();
     summary.last_sequence = sequence;  // how far the dump read, should it stop early
     if (!range.contains(sequence)) return Status();
-    auto where = log.fs->locate(payload.data());
-    const std::string segment = where ? "wal/" + where->segment : "wal";
+    const std::string segment = "wal/" + position.segment;
     LogRecord record;
     record.sequence = sequence;
     record.segment = segment;
-    record.offset = where ? where->offset - wal::kFrameHeaderSize : 0;
+    record.offset = position.offset;
     record.in_snapshot = sequence <= log.meta.applied_sequence;
     bool keep_going = true;
     Status decoded = wal::decode_batch(payload, [&](WriteBatch::Kind kind, std::string_view key,
@@ -84,6 +84,7 @@ Result<DumpSummary> dump_log(const std::string& dir, const SequenceRange& range,
   options.after_sequence = visible_after(log);
   Collector collector;
   options.reporter = &collector;
+  options.position = &position;
   auto scan = wal::scan_log(*log.fs, log.wal_fd, log.meta.store_id, options, with_progress(sink, progress));
   const bool stopped = !scan && scan.error().code() == Code::not_supported && scan.error().message() == "dump stopped";
   if (!scan && !stopped) return error(scan.error());

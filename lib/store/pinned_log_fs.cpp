@@ -50,7 +50,6 @@ Result<std::unique_ptr<PinnedLogFs>> PinnedLogFs::pin(const std::string& dir) {
 }
 
 PinnedLogFs::~PinnedLogFs() {
-  for (const auto& [addr, mapping] : mappings_) base_.unmap(addr, mapping.len);
   for (const auto& [fd, name] : open_segments_) base_.close(fd);
   for (int fd : wal_dirs_) base_.close(fd);
   for (const auto& [name, fd] : pinned_) base_.close(fd);
@@ -61,17 +60,6 @@ std::vector<std::string> PinnedLogFs::segment_names() const {
   std::vector<std::string> names;
   for (const auto& [name, fd] : pinned_) names.push_back(name);
   return names;
-}
-
-std::optional<PinnedLogFs::Location> PinnedLogFs::locate(const void* p) const {
-  const auto* byte = static_cast<const std::uint8_t*>(p);
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = mappings_.upper_bound(byte);
-  if (it == mappings_.begin()) return std::nullopt;
-  --it;
-  const std::uint64_t offset = static_cast<std::uint64_t>(byte - it->first);
-  if (offset >= it->second.len) return std::nullopt;
-  return Location{it->second.segment, offset};
 }
 
 bool PinnedLogFs::is_wal_dir(int fd) const {
@@ -135,21 +123,7 @@ Result<bool> PinnedLogFs::exists(int dir_fd, const std::string& name) { return b
 Status PinnedLogFs::lock(int) { return read_only_refusal("lock"); }
 Result<bool> PinnedLogFs::is_locked(int fd) { return base_.is_locked(fd); }
 
-Result<const std::uint8_t*> PinnedLogFs::map(int fd, std::uint64_t len) {
-  auto addr = base_.map(fd, len);
-  if (!addr) return addr;
-  std::lock_guard<std::mutex> lock(mu_);
-  auto segment = open_segments_.find(fd);
-  if (segment != open_segments_.end()) mappings_[*addr] = Mapping{segment->second, len};
-  return addr;
-}
-
-void PinnedLogFs::unmap(const std::uint8_t* addr, std::uint64_t len) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    mappings_.erase(addr);
-  }
-  base_.unmap(addr, len);
-}
+Result<const std::uint8_t*> PinnedLogFs::map(int fd, std::uint64_t len) { return base_.map(fd, len); }
+void PinnedLogFs::unmap(const std::uint8_t* addr, std::uint64_t len) { base_.unmap(addr, len); }
 
 }  // namespace walkv

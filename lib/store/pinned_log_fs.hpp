@@ -1,8 +1,8 @@
 // walkv store — PinnedLogFs: the file system a point-in-time view of a live
 // store reads through (walkv-replay, check_log, dump_log).
 //
-// Thread-safety: thread-safe (an internal mutex guards the pinned files and
-// the mappings); the descriptors it pins are closed by its destructor, which
+// Thread-safety: thread-safe (an internal mutex guards the pinned files);
+// the descriptors it pins are closed by its destructor, which
 // must run after every Store opened over it is destroyed.
 //
 // Why: a live writer compacts while a reader looks. PinnedLogFs::pin lists
@@ -17,17 +17,13 @@
 //
 // Everything but the wal/ directory is passed to io::posix_fs(). In wal/,
 // list() returns the pinned names, open_file() a duplicate of the pinned
-// descriptor (read-only; anything else is not_supported), and map() records
-// where each segment is mapped, so locate() can name the segment and offset
-// of a payload that scan_log hands out in place (log_reader.hpp reads
-// segments through map()).
+// descriptor (read-only; anything else is not_supported).
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -48,14 +44,6 @@ class PinnedLogFs final : public io::FileSystem {
 
   // Names of the pinned segments.
   std::vector<std::string> segment_names() const;
-
-  // Where `p` lies in a currently mapped pinned segment: its name and the
-  // byte offset of `p` in it; nullopt when `p` is in no mapping.
-  struct Location {
-    std::string segment;
-    std::uint64_t offset = 0;
-  };
-  std::optional<Location> locate(const void* p) const;
 
   // ---- io::FileSystem
   Result<int> open_root(const std::string& path) override;
@@ -88,11 +76,6 @@ class PinnedLogFs final : public io::FileSystem {
   std::map<std::string, int> pinned_;      // segment name -> pinned descriptor
   std::set<int> wal_dirs_;                 // descriptors of wal/ handed out
   std::map<int, std::string> open_segments_;  // descriptor handed out -> segment name
-  struct Mapping {
-    std::string segment;
-    std::uint64_t len = 0;
-  };
-  std::map<const std::uint8_t*, Mapping> mappings_;
 };
 
 }  // namespace walkv

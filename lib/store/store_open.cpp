@@ -216,12 +216,14 @@ Status Store::Impl::recover_log(bool read_only) {
   // stops at the first damage and shows the consistent prefix before it.
   scan_options.mode = read_only ? RecoveryMode::point_in_time : options_.recovery_mode;
   scan_options.after_sequence = applied_sequence_;
+  // No other thread reaches mem_ before open returns (the background thread
+  // starts after recovery), so the replay may rewrite its versions in place.
   MemTable& mem = *mem_;
   auto scan = wal::scan_log(fs_, wal_fd_, store_id_, scan_options,
                             [&mem](std::uint64_t, std::span<const std::uint8_t> payload) {
                               return wal::decode_batch(payload, [&mem](WriteBatch::Kind kind, std::string_view key,
                                                                        std::string_view value) {
-                                apply_op(mem, kind, key, value);
+                                apply_replayed_op(mem, kind, key, value);
                               });
                             });
   if (!scan) return scan.error();

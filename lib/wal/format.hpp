@@ -76,6 +76,11 @@ void write_frame_header(std::uint8_t* header, std::uint64_t sequence, std::uint3
 void append_frame(std::string& out, std::uint64_t sequence, std::span<const std::uint8_t> payload,
                   std::uint32_t pcrc);
 
+// The bytes a frame claims to occupy, from its header's length word alone
+// (frame_size(length)), before any check; 0 when the length word is zero.
+// Lets a reader fetch a whole frame before decode_frame checks it.
+std::uint64_t claimed_frame_size(const std::uint8_t* header) noexcept;
+
 // Result of looking at the bytes at one frame position.
 struct FrameView {
   enum class Kind {

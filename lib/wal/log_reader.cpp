@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "wal/endian.hpp"
+#include "wal/read_window.hpp"
 
 namespace walkv::wal {
 namespace {
@@ -16,7 +17,10 @@ struct SegmentFile {
   std::uint64_t first_sequence = 0;  // from the name
 };
 
-// One segment file, open and mapped for the duration of its scan.
+// One segment file, open for the duration of its scan. Frames are read
+// through a ReadWindow (frame_at); the damage paths, which look far ahead
+// (written_end, next_frame_inside), read the segment through a read-only
+// mapping, which costs nothing until they touch it.
 class MappedSegment {
  public:
   explicit MappedSegment(io::FileSystem& fs) : fs_(fs) {}
@@ -38,14 +42,36 @@ class MappedSegment {
     if (!data) return data.error();
     data_ = *data;
     size_ = *size;
+    window_.emplace(fs_, fd_, size_);
     return {};
+  }
+
+  // What lies at `pos` (< size()): a valid frame read through the window
+  // when its header claims a frame that fits in the file and that frame
+  // checks out; anything else is decoded again from the mapping, with the
+  // rest of the file behind it as decode_frame requires. The payload view is
+  // valid until the next call. Errors: the window's read error.
+  Result<FrameView> frame_at(std::uint64_t pos) {
+    auto head = window_->view(pos, kFrameHeaderSize);
+    if (!head) return error(head.error());
+    if (head->size() == kFrameHeaderSize) {
+      const std::uint64_t claimed = claimed_frame_size(head->data());
+      if (claimed > 0 && claimed <= size_ - pos) {
+        auto whole = window_->view(pos, claimed);
+        if (!whole) return error(whole.error());
+        const FrameView fv = decode_frame(*whole, pos);
+        if (fv.kind == FrameView::Kind::frame) return fv;
+      }
+    }
+    return decode_frame(bytes().subspan(pos), pos);
   }
   std::span<const std::uint8_t> bytes() const noexcept { return {data_, static_cast<std::size_t>(size_)}; }
   std::uint64_t size() const noexcept { return size_; }
 
-  // Releases the resident pages of [released_, end) once at least
-  // kReleaseStep bytes lie behind the last release: the replay's peak RSS
-  // then holds about kReleaseStep of the segment instead of all of it.
+  // Releases the resident pages of [released_, end) of the mapping once at
+  // least kReleaseStep bytes lie behind the last release: a scan whose
+  // damage paths read far into the mapping (skip_corrupted over many damaged
+  // frames) then holds about kReleaseStep of it resident, not all of it.
   // REQUIRES: nothing before `end` is read again during this scan (the
   // caller's FrameSink is done with every payload before `end`: the sink
   // contract says a payload view is valid only during its call). A later
@@ -69,6 +95,7 @@ class MappedSegment {
   const std::uint8_t* data_ = nullptr;
   std::uint64_t size_ = 0;
   std::uint64_t released_ = 0;  // [0, released_) was handed to release_pages
+  std::optional<ReadWindow> window_;  // set by open() when the file is not empty
 };
 
 // End of the written data at or after `from`: just past the last non-zero
@@ -232,7 +259,9 @@ class LogScanner {
       // or damage stepped over. Nothing below reads behind pos (the header
       // was checked before; written_end and next_frame_inside look forward).
       seg.release_before(pos);
-      const FrameView fv = decode_frame(bytes.subspan(pos), pos);
+      auto read = seg.frame_at(pos);
+      if (!read) return read.error();
+      const FrameView& fv = *read;
       if (fv.kind == FrameView::Kind::end_of_log) break;
       if (fv.kind == FrameView::Kind::frame && salvage_forward_gap(fv.sequence)) expected_sequence_ = fv.sequence;
       if (fv.kind == FrameView::Kind::frame && fv.sequence == expected_sequence_) {
@@ -317,6 +346,10 @@ class LogScanner {
   Status accept(const FrameView& fv, std::uint64_t pos, SegmentInfo& info) {
     ++result_.report.frames;
     if (fv.sequence > options_.after_sequence) {
+      if (options_.position != nullptr) {
+        options_.position->segment = info.name;
+        options_.position->offset = pos;
+      }
       if (Status s = sink_(fv.sequence, fv.payload); !s.ok()) return s;
       ++result_.report.frames_replayed;
       result_.report.bytes_replayed += fv.size;

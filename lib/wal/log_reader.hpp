@@ -48,10 +48,20 @@ class Reporter {
   virtual void corruption(const Corruption& c) = 0;
 };
 
+// Where a frame lies in the log.
+struct FramePosition {
+  std::string segment;      // file name inside wal/
+  std::uint64_t offset = 0;  // byte offset of the frame's header in that file
+};
+
 struct ScanOptions {
   RecoveryMode mode = RecoveryMode::tolerate_corrupted_tail;
   std::uint64_t after_sequence = 0;  // frames with sequence <= this are counted but not passed to apply
   Reporter* reporter = nullptr;      // optional
+  // Optional: during each sink call, the position of the frame passed to it
+  // (as LevelDB's log::Reader::LastRecordOffset). The payload is a copy in
+  // a read buffer, so its address says nothing about where the frame lies.
+  FramePosition* position = nullptr;
 };
 
 struct ScanResult {
@@ -78,9 +88,12 @@ struct ScanResult {
 using FrameSink = std::function<Status(std::uint64_t sequence, std::span<const std::uint8_t> payload)>;
 
 // Reads the whole log under wal_dir_fd (read-only; never changes a file).
-// Segments are read through FileSystem::map. Leftover "*.tmp" files are ignored.
+// Frames are read with FileSystem::pread through a ReadWindow (read_window.hpp);
+// what lies past a damaged place through FileSystem::map. Leftover "*.tmp"
+// files are ignored.
 // Returns corruption (naming "wal/<segment>" and the byte offset) when the mode
 // refuses what it found; in that case nothing after the damage was applied.
+// A failed read is io_error (what FileSystem::pread or map returned).
 Result<ScanResult> scan_log(io::FileSystem& fs, int wal_dir_fd, const StoreId& store_id,
                             const ScanOptions& options, const FrameSink& sink);
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <new>
 #include <optional>
@@ -15,6 +16,7 @@
 
 #include "memtable/arena.hpp"
 #include "memtable/memtable.hpp"
+#include "memtable/version_arena.hpp"
 
 // Counts this program's operator new calls while `counting` is set (the
 // allocation tests below); otherwise the plain malloc/free behaviour. (GCC
@@ -529,4 +531,128 @@ BOOST_AUTO_TEST_CASE(arena_hands_out_aligned_stable_memory) {
   BOOST_TEST(wrong == 0);
   BOOST_TEST(arena.copy("").empty());
   BOOST_TEST(arena.block_bytes() > 0u);
+}
+
+// ---------------------------------------------------------------- unshared writes (the replay's)
+
+BOOST_AUTO_TEST_CASE(unshared_writes_match_shared_writes_on_random_ops) {
+  // The same random puts, removes and prefix removals, with values that
+  // grow, shrink and keep their size, go to one table through put / remove
+  // and to another mostly through put_unshared / remove_unshared (in-place
+  // rewrites, arena versions, malloc versions, and shared writes over them).
+  MemTable shared;
+  MemTable unshared;
+  unsigned x = 777;
+  auto next = [&x] { return x = x * 1103515245u + 12345u, (x >> 8); };
+  for (int i = 0; i < 30000; ++i) {
+    const unsigned r = next();
+    const std::string key = "k/" + std::to_string(r % 29) + "/" + std::to_string((r / 29) % 17);
+    switch (r % 40) {
+      case 0: {
+        const std::string prefix = "k/" + std::to_string(next() % 29) + "/";
+        shared.remove_prefix(prefix);
+        unshared.remove_prefix(prefix);
+        break;
+      }
+      case 1: case 2: case 3: case 4:
+        shared.remove(key);
+        unshared.remove_unshared(key);
+        break;
+      case 5: {
+        const std::string value(next() % 600, 'S');
+        shared.put(key, value);
+        unshared.put(key, value);
+        break;
+      }
+      default: {
+        const std::size_t sizes[] = {0, 10, 100, 150, 199, 200, 1000, 3000};
+        const std::string value(sizes[next() % 8], static_cast<char>('a' + i % 26));
+        shared.put(key, value);
+        unshared.put_unshared(key, value);
+      }
+    }
+    if (i % 5000 == 4999) {
+      BOOST_TEST_REQUIRE(same_entries(unshared.collect(""), shared.collect("")), "after op " << i);
+      BOOST_TEST_REQUIRE(unshared.entry_count() == shared.entry_count());
+      BOOST_TEST_REQUIRE(unshared.approximate_bytes() == shared.approximate_bytes());
+    }
+  }
+  for (int a = 0; a < 29; ++a) {
+    for (int b = 0; b < 17; ++b) {
+      const std::string key = "k/" + std::to_string(a) + "/" + std::to_string(b);
+      const auto want = shared.get(key);
+      const auto got = unshared.get(key);
+      BOOST_TEST_REQUIRE((got.found == want.found), key);
+      BOOST_TEST_REQUIRE(got.value == want.value, key);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(an_unshared_overwrite_that_fits_is_made_in_place) {
+  MemTable t;
+  t.put_unshared("session/1", std::string(4096, 'a'));
+  t.put_unshared("session/2", std::string(4096, 'b'));
+  std::vector<std::string> values;
+  for (int i = 0; i < 100; ++i) values.emplace_back(3997 + i, static_cast<char>('c' + i % 20));
+  const long overwriting = allocations_of([&] {
+    for (const std::string& v : values) t.put_unshared("session/1", v);
+  });
+  BOOST_TEST(overwriting == 0);
+  BOOST_TEST(t.get("session/1").value == values.back());
+  t.remove_unshared("session/2");  // too small for the old version: a new one (from the arena)
+  BOOST_TEST((t.get("session/2").found == Found::deleted));
+  BOOST_TEST(t.entry_count() == 2u);
+  BOOST_TEST(t.unshared_arena_bytes() == walkv::VersionArena::kBlockBytes);
+}
+
+BOOST_AUTO_TEST_CASE(the_unshared_arena_holds_at_most_twice_the_live_bytes_and_a_block) {
+  // 5,000 keys of 2 KiB, then four rounds of replacing them all by
+  // tombstones (which do not fit their old versions) and again by 3 KiB
+  // values: without a bound the arena would hold every version ever made,
+  // about 10 MB + 16 MB a round, more than twice the 16 MB live after round 2.
+  MemTable t;
+  std::size_t most_live = 0;
+  auto check = [&](int round) {
+    most_live = std::max(most_live, t.approximate_bytes());
+    BOOST_TEST_REQUIRE(t.unshared_arena_bytes() <= 2 * most_live + 2 * walkv::VersionArena::kBlockBytes,
+                       "round " << round << ": arena " << t.unshared_arena_bytes() << " bytes, live " << most_live);
+  };
+  for (int i = 0; i < 5000; ++i) t.put_unshared(key_of(i), std::string(2048, 'v'));
+  check(0);
+  for (int round = 1; round <= 4; ++round) {
+    for (int i = 0; i < 5000; ++i) t.remove_unshared(key_of(i));
+    check(round);
+    for (int i = 0; i < 5000; ++i) t.put_unshared(key_of(i), std::string(3072, static_cast<char>('a' + round)));
+    check(round);
+  }
+  BOOST_TEST(t.get(key_of(4999)).value == std::string(3072, 'a' + 4));
+  BOOST_TEST(t.entry_count() == 5000u);
+  // Values above VersionArena::kMaxAllocation are never taken from the arena.
+  MemTable big;
+  big.put_unshared("k", std::string(walkv::VersionArena::kMaxAllocation + 1, 'x'));
+  BOOST_TEST(big.unshared_arena_bytes() == 0u);
+  BOOST_TEST(big.get("k").value.size() == walkv::VersionArena::kMaxAllocation + 1);
+}
+
+BOOST_AUTO_TEST_CASE(version_arena_hands_out_aligned_memory_in_huge_page_blocks) {
+  walkv::VersionArena arena;
+  BOOST_TEST(arena.block_bytes() == 0u);
+  std::vector<char*> got;
+  std::size_t total = 0;
+  for (std::size_t n : {1u, 17u, 4096u, 100000u, 3u}) {
+    auto* p = static_cast<char*>(arena.allocate(n));
+    BOOST_REQUIRE(p != nullptr);
+    BOOST_TEST(reinterpret_cast<std::uintptr_t>(p) % walkv::VersionArena::kAlignment == 0u);
+    std::memset(p, 0x5a, n);
+    got.push_back(p);
+    total += n;
+  }
+  BOOST_TEST(arena.block_bytes() == walkv::VersionArena::kBlockBytes);
+  // Blocks are aligned to their size, as a huge page must be.
+  BOOST_TEST(reinterpret_cast<std::uintptr_t>(got[0]) % walkv::VersionArena::kBlockBytes == 0u);
+  BOOST_TEST(arena.allocate(walkv::VersionArena::kMaxAllocation + 1) == nullptr);
+  while (arena.block_bytes() == walkv::VersionArena::kBlockBytes)
+    BOOST_REQUIRE(arena.allocate(walkv::VersionArena::kMaxAllocation) != nullptr);
+  BOOST_TEST(arena.block_bytes() == 2 * walkv::VersionArena::kBlockBytes);
+  BOOST_TEST(got[4][0] == 0x5a);  // earlier memory stays where it was
 }

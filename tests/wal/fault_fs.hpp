@@ -15,6 +15,7 @@ class FaultFs final : public io::FileSystem {
   int fail_pwrites = 0;
   int fail_fallocates = 0;
   int fail_fdatasyncs = 0;
+  int fail_preads = 0;  // fail with Code::io_error
   Code fail_code = Code::no_space;
   // A failing pwrite first writes this many bytes for real (a short write).
   std::size_t partial_bytes = 0;
@@ -27,6 +28,8 @@ class FaultFs final : public io::FileSystem {
   std::vector<Write> writes;
   // Every start_writeback call, in order: [begin, end) byte ranges.
   std::vector<std::pair<std::uint64_t, std::uint64_t>> writebacks;
+  // Every pread call (failed ones included), in order: offset and length asked.
+  std::vector<std::pair<std::uint64_t, std::size_t>> reads;
 
   Result<int> open_root(const std::string& path) override { return base_.open_root(path); }
   Result<int> open_dir(int dir_fd, const std::string& name, bool create) override {
@@ -47,6 +50,11 @@ class FaultFs final : public io::FileSystem {
     return base_.pwrite(fd, data, len, offset);
   }
   Result<std::size_t> pread(int fd, void* data, std::size_t len, std::uint64_t offset) override {
+    reads.emplace_back(offset, len);
+    if (fail_preads > 0) {
+      --fail_preads;
+      return error(Code::io_error, "injected pread failure");
+    }
     return base_.pread(fd, data, len, offset);
   }
   Status fdatasync(int fd) override {

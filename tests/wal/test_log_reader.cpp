@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "fault_fs.hpp"
+#include "wal/read_window.hpp"
 #include "wal_fixture.hpp"
 
 using namespace walkv;
@@ -483,4 +485,49 @@ BOOST_AUTO_TEST_CASE(sink_error_stops_the_scan) {
   BOOST_REQUIRE(!r.has_value());
   BOOST_TEST(r.error().message() == "bad batch");
   BOOST_TEST(calls == 5);
+}
+
+// Frames are read through a ReadWindow: one longer than the window, and
+// frames that straddle its refills, come back whole.
+BOOST_AUTO_TEST_CASE(frames_longer_than_the_read_window_are_replayed_whole) {
+  WalDir dir;
+  const std::size_t big = ReadWindow::kWindowBytes + 5000;
+  std::string frames = frames_for(1, 2, big) + frames_for(3, 40, 10000) + frames_for(41, 41, big);
+  dir.write_segment(header_for(kId, 1, 1), frames, kSegmentHeaderSize + frames.size() + 4096);
+  Scanned s = scan(io::posix_fs(), dir.fd(), kId);
+  const ScanResult& r = accepted(s);
+  BOOST_TEST(s.sequences == range(1, 41), boost::test_tools::per_element());
+  BOOST_TEST(s.payloads_match);
+  BOOST_TEST(r.report.corruptions.empty());
+  BOOST_TEST(r.append.offset == kSegmentHeaderSize + frames.size());
+}
+
+BOOST_AUTO_TEST_CASE(a_read_error_during_the_scan_is_returned) {
+  WalDir dir;
+  make_log(dir, 20, 100);
+  FaultFs fs;
+  fs.fail_preads = 1;
+  Scanned s = scan(fs, dir.fd(), kId);
+  BOOST_REQUIRE(!s.result.has_value());
+  BOOST_TEST((s.result.error().code() == Code::io_error));
+  BOOST_TEST(s.sequences.empty());
+}
+
+BOOST_AUTO_TEST_CASE(the_position_names_each_frames_segment_and_offset) {
+  WalDir dir;
+  make_log(dir, 30, 700);  // several 4 KiB segments
+  std::vector<std::pair<std::string, std::uint64_t>> expected;
+  for (const std::string& name : dir.segment_names())
+    for (std::uint64_t offset : frame_offsets(dir.file(name))) expected.emplace_back(name, offset);
+  FramePosition position;
+  ScanOptions options;
+  options.position = &position;
+  std::vector<std::pair<std::string, std::uint64_t>> seen;
+  auto r = scan_log(io::posix_fs(), dir.fd(), kId, options, [&](std::uint64_t, std::span<const std::uint8_t>) {
+    seen.emplace_back(position.segment, position.offset);
+    return Status();
+  });
+  BOOST_REQUIRE_MESSAGE(r.has_value(), why(r));
+  BOOST_TEST(expected.size() == 30u);
+  BOOST_TEST((seen == expected));
 }
