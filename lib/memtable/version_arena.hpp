@@ -6,12 +6,13 @@
 // Why: a replay first touches the table's whole working set at once, a page
 // at a time. On virtual machines a page fault costs microseconds: reopening
 // after 256 MB of log spent about a third of its time faulting in 41 MB of
-// heap (docs/performance.md, "Replay: versions in huge pages"). With huge
-// pages one fault maps 2 MiB. Where transparent huge pages are off
-// ("never"), the blocks are ordinary memory and nothing is lost.
+// heap (docs/performance.md, "Replay through a read window, versions in huge
+// pages"). With huge pages one fault maps 2 MiB. Where transparent huge
+// pages are off ("never"), the blocks are ordinary memory and nothing is lost.
 //
 // Nothing is freed individually: the blocks go when the arena does (with its
-// table). The table bounds what it puts here (MemTable::write_unshared).
+// table). The table bounds how much it allocates here
+// (MemTable::make_unshared).
 //
 // Thread-safety: none; the table allocates only under its writer lock.
 // Memory handed out stays valid and unmoved until the arena is destroyed.

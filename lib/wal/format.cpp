@@ -154,7 +154,7 @@ void append_frame(std::string& out, std::uint64_t sequence, std::span<const std:
 
 std::uint64_t claimed_frame_size(const std::uint8_t* header) noexcept {
   const std::uint32_t length = load_le32(header + kLengthAt);
-  return length == 0 ? 0 : kFrameHeaderSize + align8(std::uint64_t{length});
+  return length == 0 ? 0 : frame_size(length);
 }
 
 FrameView decode_frame(std::span<const std::uint8_t> buf, std::uint64_t file_offset) noexcept {

@@ -6,7 +6,8 @@
 // shadow page tables each fault costs microseconds, so that a 256 MB replay
 // spent more time mapping pages than checking them; a copy from the page cache
 // into a buffer that stays in the CPU cache costs a fraction of that (the
-// measurements are in docs/performance.md, "Replay through a read window").
+// measurements are in docs/performance.md, "Replay through a read window,
+// versions in huge pages").
 // LevelDB and RocksDB read their logs the same way (a reused block buffer).
 //
 // Thread-safety: NOT thread-safe; one scan owns a window.
