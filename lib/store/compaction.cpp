@@ -64,7 +64,7 @@ Status Store::Impl::compact_locked() {
   if (poisoned_.load(std::memory_order_acquire)) return poisoned_status();
   QueuedWriter barrier;
   barrier.kind = QueuedWriter::Kind::barrier;
-  Status s = queue_.join(barrier, [this](std::span<QueuedWriter* const> group) { return commit_group(group); });
+  Status s = join_queue(barrier);
   if (!s.ok()) return s;
 
   std::shared_ptr<MemTable> imm;

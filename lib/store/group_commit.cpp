@@ -40,7 +40,7 @@ QueuedWriter::State GroupCommit::wait_for_turn(QueuedWriter& w) {
   return w.state;
 }
 
-Status GroupCommit::join(QueuedWriter& w, const CommitFn& commit) {
+Status GroupCommit::join(QueuedWriter& w, const CommitFn& commit, const PublishFn& publish) {
   bool leads = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -54,10 +54,17 @@ Status GroupCommit::join(QueuedWriter& w, const CommitFn& commit) {
     std::lock_guard<std::mutex> lock(mu_);
     collect_group(group);
   }
+  const bool barrier = group.front()->kind == QueuedWriter::Kind::barrier;
+  std::unique_lock<std::mutex> turn(publish_turn_, std::defer_lock);
+  if (barrier) turn.lock();  // after every earlier group's publish
   Status status = commit(group);
+  if (!barrier) turn.lock();  // before the hand-over: publishes keep queue order
 
-  // Hand over first, so the next group's write starts while this one's wake.
+  // Hand over first, so the next group's commit starts while this one
+  // publishes and its members wake.
   if (QueuedWriter* next = finish_group(group.size())) set_state(*next, QueuedWriter::State::leading);
+  if (status.ok() && !barrier) status = publish(group);
+  turn.unlock();
   for (QueuedWriter* member : group)
     if (member != &w) set_state(*member, QueuedWriter::State::done, status);
   return status;

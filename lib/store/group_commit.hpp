@@ -11,6 +11,19 @@
 // writers that gathered meanwhile. There is no artificial delay: batching comes
 // from the time the previous fdatasync takes.
 //
+// Commit, then publish: a group is committed (written, flushed) and then
+// published (made visible to readers: the memtable apply). The leader hands
+// the queue to the next head between the two, so the next group's commit
+// starts while this one publishes: the next leader's wake-up, which takes tens
+// of microseconds on a virtual machine, overlaps the apply instead of
+// following it (docs/performance.md, "Group commit: the next group starts
+// while the last one publishes"). Publishes still run one at a time and in
+// queue order — each leader takes the publish turn before it hands over — so
+// readers see the groups in sequence order, as the log's replay applies them.
+// A group's members are woken only after its publish: a writer that returns
+// reads its own write. A barrier group takes the publish turn before its
+// commit, so it runs after every earlier group was published.
+//
 // Waking: each writer sleeps on its own mutex and condition variable, never on
 // the queue's (RocksDB's WriteThread::Writer::StateMutex). The finished leader
 // hands the queue to the next head first, then wakes its group members outside
@@ -49,12 +62,18 @@ class GroupCommit {
  public:
   // `commit` receives a group (leader first, queue order) and returns the
   // status every member gets. A `barrier` writer always forms a group alone.
+  // `publish` then runs for a group whose commit succeeded (never for a
+  // barrier), after the next leader may have started its commit, and before
+  // the members are woken; its status replaces the commit's. Both run on the
+  // leader's thread; commits never overlap each other, nor do publishes.
   using CommitFn = std::function<Status(std::span<QueuedWriter* const> group)>;
+  using PublishFn = std::function<Status(std::span<QueuedWriter* const> group)>;
 
   explicit GroupCommit(std::size_t max_group_bytes) : max_group_bytes_(max_group_bytes) {}
 
-  // Blocks until `w` was committed (by itself as leader or by another leader).
-  Status join(QueuedWriter& w, const CommitFn& commit);
+  // Blocks until `w` was committed and published (by itself as leader or by
+  // another leader). Returns the status of w's group.
+  Status join(QueuedWriter& w, const CommitFn& commit, const PublishFn& publish);
 
  private:
   std::size_t collect_group(std::vector<QueuedWriter*>& group);
@@ -65,6 +84,9 @@ class GroupCommit {
 
   std::mutex mu_;
   std::deque<QueuedWriter*> queue_;
+  // The publish turn: taken by a leader before it hands over, so publishes
+  // run in queue order (see "Commit, then publish" above).
+  std::mutex publish_turn_;
   const std::size_t max_group_bytes_;
 };
 

@@ -22,6 +22,7 @@ struct EncodedBatch {
   std::string frame;
   std::uint32_t payload_length = 0;
   std::uint32_t payload_crc = 0;
+  std::uint64_t sequence = 0;  // the frame's, once sealed
 
   void encode(std::span<const wal::OpView> batch_ops) {
     ops = batch_ops;
@@ -31,7 +32,10 @@ struct EncodedBatch {
     frame.resize(wal::frame_size(payload_length));  // zero padding (none: the payload is whole words)
     payload_crc = wal::payload_crc({bytes() + wal::kFrameHeaderSize, payload_length});
   }
-  void seal(std::uint64_t sequence) noexcept { wal::write_frame_header(bytes(), sequence, payload_length, payload_crc); }
+  void seal(std::uint64_t frame_sequence) noexcept {
+    sequence = frame_sequence;
+    wal::write_frame_header(bytes(), sequence, payload_length, payload_crc);
+  }
   std::uint8_t* bytes() noexcept { return reinterpret_cast<std::uint8_t*>(frame.data()); }
 };
 
@@ -109,7 +113,7 @@ Status Store::Impl::write(const WriteOptions& wo, std::span<const wal::OpView> o
     w.payload = &encoded;
   }
   if (ops.empty() && !w.sync) return Status();
-  Status s = queue_.join(w, [this](std::span<QueuedWriter* const> group) { return commit_group(group); });
+  Status s = join_queue(w);
   if (!s.ok()) notify_poisoned();
   return s;
 }
@@ -120,7 +124,7 @@ Status Store::Impl::sync() {
   QueuedWriter w;
   w.kind = QueuedWriter::Kind::sync_only;
   w.sync = true;
-  Status s = queue_.join(w, [this](std::span<QueuedWriter* const> group) { return commit_group(group); });
+  Status s = join_queue(w);
   if (!s.ok()) notify_poisoned();
   return s;
 }
@@ -156,20 +160,36 @@ Status Store::Impl::commit_frames(std::span<QueuedWriter* const> group, bool syn
       return poisoned_status();
     }
   }
-  // Apply in sequence order; readers see the batch only once it is written
-  // (and, for sync writes, durable).
-  std::shared_ptr<MemTable> mem = tables().mem;
-  for (const QueuedWriter* w : group) {
-    if (w->kind != QueuedWriter::Kind::write) continue;
-    for (const wal::OpView& op : static_cast<const EncodedBatch*>(w->payload)->ops)
-      apply_op(*mem, op.kind, op.key, op.value);
-  }
   counters_.group_committed(sequence - first, frames.size());
   next_sequence_ = sequence;
-  last_sequence_.store(sequence - 1, std::memory_order_release);
-  log_bytes_since_snapshot_.fetch_add(frames.size(), std::memory_order_relaxed);
+  return Status();
+}
+
+// Applies in sequence order (GroupCommit runs one publish at a time, in queue
+// order); readers see the batch only once it is written (and, for sync
+// writes, durable).
+Status Store::Impl::publish_group(std::span<QueuedWriter* const> group) {
+  std::shared_ptr<MemTable> mem = tables().mem;
+  std::uint64_t last = 0;
+  std::uint64_t bytes = 0;
+  for (const QueuedWriter* w : group) {
+    if (w->kind != QueuedWriter::Kind::write) continue;
+    const auto* batch = static_cast<const EncodedBatch*>(w->payload);
+    for (const wal::OpView& op : batch->ops) apply_op(*mem, op.kind, op.key, op.value);
+    last = batch->sequence;
+    bytes += w->bytes;
+  }
+  if (last == 0) return Status();  // sync-only: nothing new to see
+  last_sequence_.store(last, std::memory_order_release);
+  log_bytes_since_snapshot_.fetch_add(bytes, std::memory_order_relaxed);
   maybe_schedule_compaction();
   return Status();
+}
+
+Status Store::Impl::join_queue(QueuedWriter& w) {
+  return queue_.join(
+      w, [this](std::span<QueuedWriter* const> group) { return commit_group(group); },
+      [this](std::span<QueuedWriter* const> group) { return publish_group(group); });
 }
 
 void Store::Impl::poison(const Status& cause) {
@@ -217,7 +237,7 @@ Status Store::Impl::close() {
     QueuedWriter w;
     w.kind = QueuedWriter::Kind::sync_only;
     w.sync = true;
-    first = queue_.join(w, [this](std::span<QueuedWriter* const> group) { return commit_group(group); });
+    first = join_queue(w);
   }
   notify_poisoned();
   log_.reset();

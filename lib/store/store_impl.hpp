@@ -87,8 +87,13 @@ class Store::Impl {
 
   // write path
   Status validate(std::span<const wal::OpView> ops) const;
+  // Joins queue_ with commit_group and publish_group (group_commit.hpp).
+  Status join_queue(QueuedWriter& w);
+  // Writes (and flushes) a group's frames, or rotates the memtable for a barrier.
   Status commit_group(std::span<QueuedWriter* const> group);
   Status commit_frames(std::span<QueuedWriter* const> group, bool sync);
+  // Applies a committed group to the memtable and makes it visible.
+  Status publish_group(std::span<QueuedWriter* const> group);
   Status rotate_memtable();  // runs as a barrier writer
   void poison(const Status& cause);
   Status poisoned_status() const;
