@@ -63,7 +63,7 @@ Status GroupCommit::join(QueuedWriter& w, const CommitFn& commit, const PublishF
   // Hand over first, so the next group's commit starts while this one
   // publishes and its members wake.
   if (QueuedWriter* next = finish_group(group.size())) set_state(*next, QueuedWriter::State::leading);
-  if (status.ok() && !barrier) status = publish(group);
+  if (status.ok() && !barrier) publish(group);
   turn.unlock();
   for (QueuedWriter* member : group)
     if (member != &w) set_state(*member, QueuedWriter::State::done, status);

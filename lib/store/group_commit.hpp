@@ -64,10 +64,10 @@ class GroupCommit {
   // status every member gets. A `barrier` writer always forms a group alone.
   // `publish` then runs for a group whose commit succeeded (never for a
   // barrier), after the next leader may have started its commit, and before
-  // the members are woken; its status replaces the commit's. Both run on the
-  // leader's thread; commits never overlap each other, nor do publishes.
+  // the members are woken. Both run on the leader's thread; commits never
+  // overlap each other, nor do publishes.
   using CommitFn = std::function<Status(std::span<QueuedWriter* const> group)>;
-  using PublishFn = std::function<Status(std::span<QueuedWriter* const> group)>;
+  using PublishFn = std::function<void(std::span<QueuedWriter* const> group)>;
 
   explicit GroupCommit(std::size_t max_group_bytes) : max_group_bytes_(max_group_bytes) {}
 

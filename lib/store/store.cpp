@@ -168,7 +168,7 @@ Status Store::Impl::commit_frames(std::span<QueuedWriter* const> group, bool syn
 // Applies in sequence order (GroupCommit runs one publish at a time, in queue
 // order); readers see the batch only once it is written (and, for sync
 // writes, durable).
-Status Store::Impl::publish_group(std::span<QueuedWriter* const> group) {
+void Store::Impl::publish_group(std::span<QueuedWriter* const> group) {
   std::shared_ptr<MemTable> mem = tables().mem;
   std::uint64_t last = 0;
   std::uint64_t bytes = 0;
@@ -179,17 +179,16 @@ Status Store::Impl::publish_group(std::span<QueuedWriter* const> group) {
     last = batch->sequence;
     bytes += w->bytes;
   }
-  if (last == 0) return Status();  // sync-only: nothing new to see
+  if (last == 0) return;  // sync-only: nothing new to see
   last_sequence_.store(last, std::memory_order_release);
   log_bytes_since_snapshot_.fetch_add(bytes, std::memory_order_relaxed);
   maybe_schedule_compaction();
-  return Status();
 }
 
 Status Store::Impl::join_queue(QueuedWriter& w) {
   return queue_.join(
       w, [this](std::span<QueuedWriter* const> group) { return commit_group(group); },
-      [this](std::span<QueuedWriter* const> group) { return publish_group(group); });
+      [this](std::span<QueuedWriter* const> group) { publish_group(group); });
 }
 
 void Store::Impl::poison(const Status& cause) {

@@ -93,7 +93,7 @@ class Store::Impl {
   Status commit_group(std::span<QueuedWriter* const> group);
   Status commit_frames(std::span<QueuedWriter* const> group, bool sync);
   // Applies a committed group to the memtable and makes it visible.
-  Status publish_group(std::span<QueuedWriter* const> group);
+  void publish_group(std::span<QueuedWriter* const> group);
   Status rotate_memtable();  // runs as a barrier writer
   void poison(const Status& cause);
   Status poisoned_status() const;
