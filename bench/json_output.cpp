@@ -28,7 +28,7 @@ json config_json(const BenchConfig& c) {
 json machine_json(const MachineInfo& m) {
   return {{"cpus", m.cpus},         {"cpu_model", m.cpu_model},         {"kernel", m.kernel},
           {"memory_bytes", m.memory_bytes}, {"scratch_dir", m.scratch_dir}, {"filesystem", m.filesystem},
-          {"block_device", m.block_device}, {"mount_options", m.mount_options},
+          {"block_device", m.block_device}, {"device_stat_file", m.device_stat_file}, {"mount_options", m.mount_options},
           {"load_average_start", m.load_average_start}, {"load_average_end", m.load_average_end}};
 }
 
@@ -49,7 +49,8 @@ json throughput_json(const ThroughputCell& c) {
           {"value_size", c.value_size}, {"ops", c.ops},           {"seconds", c.seconds}, {"rounds", c.rounds}, {"round_rates", c.round_rates},
           {"ops_per_second", c.ops_per_second}, {"mb_per_second", c.mb_per_second}, {"p50_us", c.p50_us},
           {"p99_us", c.p99_us},       {"p999_us", c.p999_us},     {"sync_calls", c.sync_calls},
-          {"ops_per_sync", c.sync_calls ? json(c.ops_per_sync()) : json(nullptr)}};
+          {"ops_per_sync", c.sync_calls ? json(c.ops_per_sync()) : json(nullptr)},
+          {"device_bytes", c.device_bytes ? json(*c.device_bytes) : json(nullptr)}};
 }
 
 json recovery_json(const RecoveryCell& c) {

@@ -18,6 +18,8 @@ std::string machine_section(const BenchResults& r) {
   out += "- kernel: " + m.kernel + "\n";
   out += "- scratch: `" + m.scratch_dir + "` on " + m.filesystem + " (" + m.block_device + ", " + m.mount_options +
          ")\n";
+  const std::string counted = m.device_stat_file.empty() ? "nowhere (no block device)" : "`" + m.device_stat_file + "`";
+  out += "- device writes counted from: " + counted + "\n";
   out += "- load average (1, 5, 15 min) at start: " + m.load_average_start + ", at end: " + m.load_average_end +
          "\n";
   out += "- command: `" + r.command_line + "`\n";
@@ -81,18 +83,31 @@ std::string ratios_section(const std::vector<Ratio>& ratios) {
 std::string throughput_table(const BenchResults& r, const std::string& workload, std::size_t value_size,
                              bool with_syncs) {
   std::vector<std::string> columns{"engine", ">threads", ">ops/s", ">MB/s", ">p50 µs", ">p99 µs", ">p99.9 µs"};
-  if (with_syncs) columns.push_back(">puts per sync call");
+  if (with_syncs) {
+    columns.push_back(">puts per sync call");
+    columns.push_back(">device KB per put");
+  }
   MarkdownTable t(columns);
   for (const auto& c : r.throughput) {
     if (c.workload != workload || c.value_size != value_size) continue;
     std::vector<std::string> row{c.engine,          std::to_string(c.threads), thousands(c.ops_per_second),
                                  fixed(c.mb_per_second, 1), fixed(c.p50_us, 1), fixed(c.p99_us, 1),
                                  fixed(c.p999_us, 1)};
-    if (with_syncs) row.push_back(c.sync_calls ? fixed(c.ops_per_sync(), 2) : "no sync");
+    if (with_syncs) {
+      row.push_back(c.sync_calls ? fixed(c.ops_per_sync(), 2) : "no sync");
+      const auto device = c.device_bytes_per_op();
+      row.push_back(device ? fixed(*device / 1e3, 1) : "n/a");
+    }
     t.add_row(row);
   }
   return t.render();
 }
+
+// What the columns of the put tables that are not self-explanatory count.
+constexpr const char* kPutColumns =
+    "Puts per sync call: puts ÷ the fdatasync and fsync calls the process made during the rounds. Device KB per "
+    "put: bytes the scratch directory's block device wrote during the rounds (all writers of the machine; "
+    "writeback the kernel does after a round is not counted) ÷ puts, KB = 1,000 bytes.\n\n";
 
 std::string throughput_sections(const BenchResults& r) {
   std::string out;
@@ -101,7 +116,7 @@ std::string throughput_sections(const BenchResults& r) {
       return c.workload == "durable" && c.value_size == size;
     });
     if (any)
-      out += "## Durable puts, " + std::to_string(size / 1024) + " KiB values\n\n" +
+      out += "## Durable puts, " + std::to_string(size / 1024) + " KiB values\n\n" + kPutColumns +
              throughput_table(r, "durable", size, true) + "\n";
   }
   const struct {
@@ -116,7 +131,7 @@ std::string throughput_sections(const BenchResults& r) {
                                  [&](const ThroughputCell& c) { return c.workload == o.workload; });
     if (any)
       out += std::string("## ") + o.title + ", " + std::to_string(r.config.value_size / 1024) + " KiB values\n\n" +
-             throughput_table(r, o.workload, r.config.value_size, o.syncs) + "\n";
+             (o.syncs ? kPutColumns : "") + throughput_table(r, o.workload, r.config.value_size, o.syncs) + "\n";
   }
   return out;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,7 @@ struct MachineInfo {
   std::string scratch_dir;
   std::string filesystem;    // type of the scratch directory's filesystem, e.g. "ext4"
   std::string block_device;  // mount source, e.g. "/dev/vda"
+  std::string device_stat_file;  // where device writes are counted from (device_writes.hpp), or ""
   std::string mount_options;
   std::string load_average_start;  // /proc/loadavg when the run started and ended:
   std::string load_average_end;    // other work on a shared machine skews every number
@@ -63,6 +65,13 @@ struct ThroughputCell {
   double p50_us = 0, p99_us = 0, p999_us = 0;
   std::uint64_t sync_calls = 0;  // fdatasync + fsync during the cell
   double ops_per_sync() const { return sync_calls ? static_cast<double>(ops) / static_cast<double>(sync_calls) : 0; }
+  // Bytes written to the scratch directory's device during the rounds (all of
+  // them counted), or nullopt when not counted (device_writes.hpp).
+  std::optional<std::uint64_t> device_bytes;
+  std::optional<double> device_bytes_per_op() const {
+    if (!device_bytes || ops == 0) return std::nullopt;
+    return static_cast<double>(*device_bytes) / static_cast<double>(ops);
+  }
 };
 
 struct RecoveryCell {

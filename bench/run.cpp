@@ -7,6 +7,7 @@
 
 #include "checkpointer_workload.hpp"
 #include "device.hpp"
+#include "device_writes.hpp"
 #include "engine.hpp"
 #include "key_space.hpp"
 #include "machine.hpp"
@@ -62,6 +63,7 @@ BenchResults run_benchmark(const BenchConfig& config) {
   results.config = config;
   const ScratchDir scratch(config.scratch_dir, config.keep_scratch);
   results.machine = describe_machine(scratch.path());
+  results.machine.device_stat_file = watch_device_of(scratch.path()).value_or("");
   for (const auto& name : config.engines) results.engine_descriptions.push_back(name + ": " + find_engine(name)->description);
 
   const KeySpace keys(config.keys);

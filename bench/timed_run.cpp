@@ -1,5 +1,7 @@
 #include "timed_run.hpp"
 
+#include "device_writes.hpp"
+
 #include <atomic>
 #include <exception>
 #include <mutex>
@@ -62,6 +64,7 @@ RunMeasurement run_timed(int threads, std::chrono::milliseconds duration, const 
   while (shared.ready.load() < threads) std::this_thread::yield();
 
   const SyncCounts syncs_before = sync_counts();
+  const std::optional<std::uint64_t> device_before = device_bytes_written();
   const auto start = Clock::now();
   shared.go.store(true, std::memory_order_release);
   const auto deadline = start + duration;
@@ -74,6 +77,8 @@ RunMeasurement run_timed(int threads, std::chrono::milliseconds duration, const 
   RunMeasurement m;
   m.seconds = std::chrono::duration<double>(end - start).count();
   m.syncs = sync_counts() - syncs_before;
+  const std::optional<std::uint64_t> device_after = device_bytes_written();
+  if (device_before && device_after) m.device_bytes = *device_after - *device_before;
   for (const auto& p : per_thread) {
     m.ops += p.ops;
     m.latency.merge(p.latency);

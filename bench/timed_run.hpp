@@ -1,5 +1,6 @@
 // walkv-bench — runs one operation in N threads for a fixed time, timing
-// every call, and counts the fdatasync/fsync calls made meanwhile.
+// every call, and counts the fdatasync/fsync calls made meanwhile and the
+// bytes written to the scratch directory's device (device_writes.hpp).
 //
 // Thread-safety: run_timed is called from one thread; `op` runs concurrently
 // in `threads` threads and must be thread-safe.
@@ -8,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 #include "latency_histogram.hpp"
 #include "random.hpp"
@@ -20,6 +22,7 @@ struct RunMeasurement {
   double seconds = 0;
   LatencyHistogram latency;
   SyncCounts syncs;  // made by anyone in the process during the run
+  std::optional<std::uint64_t> device_bytes;  // written to the watched device during the run
   double ops_per_second() const { return seconds > 0 ? static_cast<double>(ops) / seconds : 0; }
 };
 

@@ -25,8 +25,10 @@ struct Rounds {
   double seconds = 0;
   LatencyHistogram latency;
   SyncCounts syncs;
+  std::optional<std::uint64_t> device_bytes = 0;  // nullopt once a round could not count them
 
   void add(const RunMeasurement& m) {
+    device_bytes = device_bytes && m.device_bytes ? std::optional(*device_bytes + *m.device_bytes) : std::nullopt;
     rates.push_back(m.ops_per_second());
     ops += m.ops;
     seconds += m.seconds;
@@ -66,6 +68,7 @@ ThroughputCell to_cell(const CellSpec& spec, const std::string& engine, const Ro
   c.p99_us = r.latency.percentile(0.99) / 1000.0;
   c.p999_us = r.latency.percentile(0.999) / 1000.0;
   c.sync_calls = r.syncs.total();
+  c.device_bytes = r.device_bytes;
   return c;
 }
 
