@@ -36,9 +36,8 @@ bool is_segment_name(const std::string& name, std::uint64_t* first_sequence) {
 Status fsync_parent_directory(io::FileSystem& fs, const std::string& dir) {
   std::string path = dir;
   while (path.size() > 1 && path.back() == '/') path.pop_back();
-  std::string parent = std::filesystem::path(path).parent_path().string();
-  if (parent.empty()) parent = ".";
-  auto fd = fs.open_root(parent);
+  const std::string parent = std::filesystem::path(path).parent_path().string();
+  auto fd = fs.open_root(parent.empty() ? std::string(".") : parent);
   if (!fd) return fd.error();
   Status s = fs.fsync(*fd);
   fs.close(*fd);

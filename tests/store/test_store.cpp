@@ -83,6 +83,30 @@ BOOST_AUTO_TEST_CASE(put_get_remove_and_reopen) {
   BOOST_TEST(s->last_sequence() == 4u);
 }
 
+// A relative store name resolves against the working directory at open (the
+// store keeps its absolute path, so a later chdir changes nothing).
+BOOST_AUTO_TEST_CASE(store_named_without_a_directory_part_is_created_in_the_working_directory) {
+  walkv::test::TempDir dir;
+  const fs::path previous = fs::current_path();
+  fs::current_path(dir.path());
+  struct RestoreWorkingDirectory {
+    fs::path path;
+    ~RestoreWorkingDirectory() { fs::current_path(path); }
+  } restore{previous};
+  {
+    auto s = open_store("store");
+    BOOST_TEST(s->put(kSync, "a", "1").ok());
+    fs::current_path(previous);  // the open store does not follow
+    BOOST_TEST(s->put(kSync, "b", "2").ok());
+    BOOST_TEST(s->compact().ok());
+    BOOST_TEST(s->close().ok());
+  }
+  BOOST_TEST(!fs::exists(previous / "store"));
+  auto s = open_store((fs::path(dir.path()) / "store").string());
+  BOOST_TEST(get(*s, "a").value() == "1");
+  BOOST_TEST(get(*s, "b").value() == "2");
+}
+
 BOOST_AUTO_TEST_CASE(write_batch_is_atomic_and_prefix_removal_is_exact) {
   walkv::test::TempDir dir;
   auto s = open_store(dir.path());
