@@ -30,6 +30,9 @@ struct BenchConfig {
   std::vector<int> unsynced_threads{1, 2};
   std::vector<int> get_threads{1, 2};
   std::vector<std::uint64_t> recovery_mb{256, 1024};
+  // Write + kill + reopen rounds per engine and log size, engines interleaved;
+  // the round with the median open time is reported.
+  int recovery_repetitions = 3;
   std::uint64_t device_write_mb = 256;  // sequential write bandwidth sample
   // Workload 6 (checkpointer_workload.hpp).
   int checkpointer_sessions = 100;

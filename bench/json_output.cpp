@@ -19,6 +19,7 @@ json config_json(const BenchConfig& c) {
           {"unsynced_threads", c.unsynced_threads},
           {"get_threads", c.get_threads},
           {"recovery_mb", c.recovery_mb},
+          {"recovery_repetitions", c.recovery_repetitions},
           {"checkpointer_sessions", c.checkpointer_sessions},
           {"checkpointer_messages", c.checkpointer_messages},
           {"checkpointer_state_bytes", c.checkpointer_state_bytes},
@@ -68,7 +69,8 @@ json recovery_json(const RecoveryCell& c) {
           {"rss_growth_mb", c.rss_growth_mb()},
           {"anon_growth_mb", c.anon_growth_mb},
           {"file_growth_mb", c.file_growth_mb},
-          {"log_bytes_replayed", c.log_bytes_replayed}};
+          {"log_bytes_replayed", c.log_bytes_replayed},
+          {"open_seconds_rounds", c.open_seconds_rounds}};
 }
 
 // The largest entries of the store directory; the rest summed in one entry,
@@ -81,8 +83,12 @@ json disk_parts_json(const std::vector<std::pair<std::string, std::uint64_t>>& p
     if (i < kListed) out.push_back({parts[i].first, parts[i].second});
     else rest_bytes += parts[i].second;
   }
-  if (parts.size() > kListed)
-    out.push_back({"(" + std::to_string(parts.size() - kListed) + " more entries)", rest_bytes});
+  if (parts.size() > kListed) {
+    std::string label = std::to_string(parts.size() - kListed);
+    label.insert(0, 1, '(');
+    label += " more entries)";
+    out.push_back({label, rest_bytes});
+  }
   return out;
 }
 

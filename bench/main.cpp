@@ -37,9 +37,10 @@ std::vector<std::string> all_engine_names() {
 
 // Smaller everything, so the whole run takes seconds.
 void apply_quick(wb::BenchConfig& c, bool duration_given, bool repetitions_given, bool keys_given,
-                 bool recovery_given) {
+                 bool recovery_given, bool recovery_repetitions_given) {
   if (!duration_given) c.duration = std::chrono::milliseconds(100);
   if (!repetitions_given) c.repetitions = 1;
+  if (!recovery_repetitions_given) c.recovery_repetitions = 1;
   if (!keys_given) c.keys = 1000;
   if (!recovery_given) c.recovery_mb = {8};
   c.durable_value_sizes = {4096};
@@ -108,7 +109,7 @@ int main(int argc, char** argv) {
   bool list = false;
 
   app.add_flag("--quick", config.quick,
-               "smoke run: 1 round of 100 ms per cell, 4 KiB only, 1,000 keys, 8 MB of log (seconds in total)");
+               "smoke run: 1 round of 100 ms per cell, 4 KiB only, 1,000 keys, one reopen of 8 MB of log (seconds in total)");
   app.add_option("--out", out_dir, "directory for the JSON, Markdown and PNG of the run")->capture_default_str();
   auto* dir_opt = app.add_option("--dir", scratch_root,
                                  "scratch directory for the stores and the device test (same filesystem; not tmpfs)")
@@ -137,6 +138,11 @@ int main(int argc, char** argv) {
       ->delimiter(',')->capture_default_str();
   auto* recovery_opt = app.add_option("--recovery-mb", config.recovery_mb, "MB of log written before kill -9")
                            ->delimiter(',')->capture_default_str();
+  auto* recovery_repetitions_opt =
+      app.add_option("--recovery-repetitions", config.recovery_repetitions,
+                     "write, kill -9 and reopen rounds per engine and size; the median reopen is reported")
+          ->check(CLI::PositiveNumber)
+          ->capture_default_str();
   app.add_option("--device-write-mb", config.device_write_mb, "MiB written for the sequential bandwidth")
       ->capture_default_str();
   app.add_flag("--keep-scratch", config.keep_scratch, "leave the scratch directory behind");
@@ -168,7 +174,7 @@ int main(int argc, char** argv) {
   config.workloads = {workloads.begin(), workloads.end()};
   if (config.quick)
     apply_quick(config, duration_opt->count() > 0, repetitions_opt->count() > 0, keys_opt->count() > 0,
-                recovery_opt->count() > 0);
+                recovery_opt->count() > 0, recovery_repetitions_opt->count() > 0);
   if (std::string problem = validate_engines(config); !problem.empty()) {
     std::cerr << "walkv-bench: " << problem << "\n";
     return 2;

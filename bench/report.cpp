@@ -139,16 +139,21 @@ std::string throughput_sections(const BenchResults& r) {
 std::string recovery_section(const BenchResults& r) {
   if (r.recovery.empty()) return "";
   MarkdownTable t({"engine", ">log MB", ">open s", ">MB/s", ">first read s", ">peak RSS MB", ">RSS growth MB",
-                   ">of it anon / file MB", ">live MB", ">growth ÷ live"});
+                   ">of it anon / file MB", ">live MB", ">growth ÷ live", ">open s of each round"});
   for (const auto& c : r.recovery) {
     const double live = static_cast<double>(c.live_bytes) / 1e6;
+    std::string each;
+    for (double s : c.open_seconds_rounds) each += (each.empty() ? "" : " / ") + fixed(s, 3);
     t.add_row({c.engine, mb(c.bytes_written), fixed(c.open_seconds, 3), fixed(c.mb_per_second, 0),
                fixed(c.first_read_seconds, 3), fixed(c.peak_rss_mb, 1), fixed(c.rss_growth_mb(), 1),
                fixed(c.anon_growth_mb, 1) + " / " + fixed(c.file_growth_mb, 1), fixed(live, 1),
-               fixed(c.rss_growth_mb() / live, 2)});
+               fixed(c.rss_growth_mb() / live, 2), each});
   }
   return "## Recovery: reopen after kill -9\n\nA child wrote the log (unsynced puts, background folding off) and was "
-         "SIGKILLed; a fresh child reopened and read the last key written. Engines without a log are not listed. Peak "
+         "SIGKILLed; a fresh child reopened and read the last key written. Each engine and size ran " +
+         std::to_string(r.config.recovery_repetitions) +
+         " such rounds, engines interleaved; the row is the round with the median open time (the lower middle one for "
+         "an even count). Engines without a log are not listed. Peak "
          "RSS is the reopen child's VmHWM; anon / file: growth of the peaks of RssAnon (heap) and RssFile (mapped "
          "files, e.g. a log replayed from a mapping) sampled every 5 ms during the open.\n\n" +
          t.render() + "\n";

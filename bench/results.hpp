@@ -91,6 +91,9 @@ struct RecoveryCell {
   double anon_growth_mb = 0;
   double file_growth_mb = 0;
   std::uint64_t log_bytes_replayed = 0;  // as the engine reports it (walkv)
+  // Every round's open time in the order measured; this cell is the round
+  // with the median one (the lower of the two middle ones for an even count).
+  std::vector<double> open_seconds_rounds;
   double rss_growth_mb() const { return peak_rss_mb - baseline_rss_mb; }
 };
 

@@ -80,10 +80,8 @@ BenchResults run_benchmark(const BenchConfig& config) {
   }
   if (config.wants("unsynced")) append(results.throughput, run_put_workload(ctx, config.engines, false));
   if (config.wants("get")) append(results.throughput, run_get_workload(ctx, config.engines));
-  for (const auto& engine : config.engines) {
-    if (config.wants("recovery"))
-      guarded(results, "recovery", engine, [&] { append(results.recovery, run_recovery_workload(ctx, engine)); });
-  }
+  if (config.wants("recovery"))
+    guarded(results, "recovery", "-", [&] { append(results.recovery, run_recovery_workload(ctx, config.engines)); });
   for (const auto& engine : config.engines) {
     if (config.wants("compaction"))
       guarded(results, "compaction", engine,

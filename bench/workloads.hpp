@@ -45,7 +45,8 @@ std::vector<ThroughputCell> run_get_workload(const WorkloadContext& ctx, const s
 // compact(). Time of each compact() and disk usage after it.
 std::vector<CompactionCell> run_compaction_workload(const WorkloadContext& ctx, const std::string& engine);
 
-// Workload 4: see recovery_workload.cpp.
-std::vector<RecoveryCell> run_recovery_workload(const WorkloadContext& ctx, const std::string& engine);
+// Workload 4: see recovery_workload.cpp. Engines without a log are skipped;
+// an engine that throws is reported in ctx.errors and left out from then on.
+std::vector<RecoveryCell> run_recovery_workload(const WorkloadContext& ctx, const std::vector<std::string>& engines);
 
 }  // namespace walkv_bench
