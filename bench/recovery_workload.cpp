@@ -5,13 +5,12 @@
 // this setup, file per session) are skipped: they have nothing to replay.
 //
 // Each engine and size is measured config.recovery_repetitions times, the
-// engines interleaved (order rotated each round) as in the throughput cells,
+// engines interleaved (interleave_rounds) as in the throughput cells,
 // and the round with the median open time is reported: one reopen of the same
 // log varied by ±15% between runs on a quiet machine.
 #include <algorithm>
 #include <cstdio>
 #include <map>
-#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -116,28 +115,18 @@ std::vector<RecoveryCell> run_recovery_workload(const WorkloadContext& ctx, cons
     if (info != nullptr && info->has_log) logged.push_back(engine);
   }
   std::map<std::string, std::map<std::uint64_t, std::vector<RecoveryCell>>> rounds;  // engine → MB → rounds
-  std::set<std::string> failed;
-  const std::size_t n = logged.size();
-  for (int round = 0; round < ctx.config.recovery_repetitions; ++round) {
-    for (std::uint64_t mb : ctx.config.recovery_mb) {
-      for (std::size_t k = 0; k < n; ++k) {
-        const std::string& engine = logged[(k + static_cast<std::size_t>(round)) % n];
-        if (failed.count(engine)) continue;
-        try {
+  for (std::uint64_t mb : ctx.config.recovery_mb) {
+    const std::set<std::string> failed =
+        interleave_rounds(ctx, "recovery", ctx.config.recovery_repetitions, logged, [&](const std::string& engine) {
           rounds[engine][mb].push_back(measure_once(ctx, engine, mb));
-        } catch (const std::exception& e) {
-          failed.insert(engine);
-          ctx.errors.push_back("recovery " + engine + ": " + e.what());
-          progress("FAILED " + ctx.errors.back());
-        }
-      }
-    }
+        });
+    // An engine that failed at one size is left out of the later ones too.
+    std::erase_if(logged, [&](const std::string& engine) { return failed.count(engine) != 0; });
+    for (const auto& engine : failed) rounds.erase(engine);
   }
   std::vector<RecoveryCell> cells;
-  for (const auto& engine : logged) {
-    if (failed.count(engine)) continue;
+  for (const auto& engine : logged)
     for (std::uint64_t mb : ctx.config.recovery_mb) cells.push_back(median_round(rounds[engine][mb]));
-  }
   return cells;
 }
 

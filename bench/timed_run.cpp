@@ -1,12 +1,12 @@
 #include "timed_run.hpp"
 
-#include "device_writes.hpp"
-
 #include <atomic>
 #include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "device_writes.hpp"
 
 namespace walkv_bench {
 

@@ -80,28 +80,15 @@ void report_cell(const ThroughputCell& c) {
   progress(line);
 }
 
-// Measures every engine `rounds` times, rotating the order each round; an
-// engine that throws is reported in ctx.errors and left out from then on.
+// Measures every engine config.repetitions times (interleave_rounds).
 // measure_once(engine) does one measurement.
 std::vector<ThroughputCell> interleaved(const WorkloadContext& ctx, const CellSpec& spec,
                                         const std::vector<std::string>& engines,
                                         const std::function<RunMeasurement(const std::string&)>& measure_once) {
   std::map<std::string, Rounds> rounds;
-  std::set<std::string> failed;
-  const std::size_t n = engines.size();
-  for (int round = 0; round < ctx.config.repetitions; ++round) {
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::string& engine = engines[(k + static_cast<std::size_t>(round)) % n];
-      if (failed.count(engine)) continue;
-      try {
-        rounds[engine].add(measure_once(engine));
-      } catch (const std::exception& e) {
-        failed.insert(engine);
-        ctx.errors.push_back(spec.workload + " " + engine + ": " + e.what());
-        progress("FAILED " + ctx.errors.back());
-      }
-    }
-  }
+  const std::set<std::string> failed =
+      interleave_rounds(ctx, spec.workload, ctx.config.repetitions, engines,
+                        [&](const std::string& engine) { rounds[engine].add(measure_once(engine)); });
   std::vector<ThroughputCell> cells;
   for (const auto& engine : engines) {
     if (failed.count(engine) || !rounds.count(engine)) continue;
@@ -200,6 +187,27 @@ std::vector<ThroughputCell> measure_gets(const WorkloadContext& ctx, std::map<st
 }
 
 }  // namespace
+
+std::set<std::string> interleave_rounds(const WorkloadContext& ctx, const std::string& workload, int rounds,
+                                        const std::vector<std::string>& engines,
+                                        const std::function<void(const std::string&)>& measure) {
+  std::set<std::string> failed;
+  const std::size_t n = engines.size();
+  for (int round = 0; round < rounds; ++round) {
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::string& engine = engines[(k + static_cast<std::size_t>(round)) % n];
+      if (failed.count(engine)) continue;
+      try {
+        measure(engine);
+      } catch (const std::exception& e) {
+        failed.insert(engine);
+        ctx.errors.push_back(workload + " " + engine + ": " + e.what());
+        progress("FAILED " + ctx.errors.back());
+      }
+    }
+  }
+  return failed;
+}
 
 std::vector<ThroughputCell> run_put_workload(const WorkloadContext& ctx, const std::vector<std::string>& engines,
                                              bool durable) {

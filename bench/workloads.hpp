@@ -14,6 +14,8 @@
 // Thread-safety: called from the main thread; they start their own threads.
 #pragma once
 
+#include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,14 @@ struct WorkloadContext {
   const ValuePool& values;
   std::vector<std::string>& errors;  // "<workload> <engine>: <what failed>"; the engine is dropped
 };
+
+// Calls measure(engine) `rounds` times for every engine, rotating their order
+// each round (the interleaving above). An engine whose measure throws is
+// reported in ctx.errors as "<workload> <engine>: <what>" and left out from
+// then on; the engines that failed are returned.
+std::set<std::string> interleave_rounds(const WorkloadContext& ctx, const std::string& workload, int rounds,
+                                        const std::vector<std::string>& engines,
+                                        const std::function<void(const std::string&)>& measure);
 
 // Workloads 1 and 2: a fresh store per measurement. Durable 1-thread cells
 // also measure the "device" row (engines/device_append_engine.cpp).
