@@ -1,7 +1,6 @@
 // The POSIX FileSystem: thin wrappers over system calls that retry EINTR,
 // continue short transfers and turn errno into a Status naming the file.
 #include <cerrno>
-#include <cstring>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -13,22 +12,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/errno_status.hpp"
 #include "io/fs.hpp"
 
 namespace walkv::io {
 namespace {
 
-Code code_for_errno(int err) noexcept {
-  switch (err) {
-    case ENOSPC:
-    case EDQUOT: return Code::no_space;
-    case ENOENT: return Code::not_found;
-    default: return Code::io_error;
-  }
-}
-
 Status errno_status(int err, const char* operation, const std::string& file) {
-  return Status(code_for_errno(err), std::string(operation) + " " + file + ": " + std::strerror(err));
+  return io::errno_status(err, std::string(operation) + " " + file);
 }
 
 // Remembers which file each open descriptor refers to, so that errors from

@@ -9,11 +9,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
-#include <cstring>
 #include <map>
 
 #include <nlohmann/json.hpp>
 
+#include "io/errno_status.hpp"
 #include "session/session_keys.hpp"
 
 namespace walkv {
@@ -63,11 +63,7 @@ using Json = nlohmann::ordered_json;
 constexpr std::size_t kMaxEntryBytes = 60u << 20;
 constexpr std::string_view kJsonSuffix = ".json";
 
-Status errno_status(const std::string& what) {
-  int err = errno;
-  Code code = err == ENOENT ? Code::not_found : Code::io_error;
-  return Status(code, what + ": " + std::strerror(err));
-}
+Status errno_status(const std::string& what) { return io::errno_status(errno, what); }
 
 // Reads all of `fd` (at most limit + 1 bytes).
 Result<std::string> read_all(int fd, const std::string& path, std::size_t limit) {

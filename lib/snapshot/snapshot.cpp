@@ -12,6 +12,7 @@
 #include <cstring>
 #include <lmdb.h>
 
+#include "io/errno_status.hpp"
 #include "snapshot/lmdb_error.hpp"
 
 namespace walkv {
@@ -63,15 +64,10 @@ std::uint64_t decode_le(std::string_view bytes) noexcept {
 }
 
 Status errno_status(int err, std::string_view what, std::string_view file) {
-  Code code = err == ENOSPC || err == EDQUOT ? Code::no_space
-              : err == ENOENT               ? Code::not_found
-                                            : Code::io_error;
-  std::string message(what);
-  message += " ";
-  message += file;
-  message += ": ";
-  message += std::strerror(err);
-  return Status(code, std::move(message));
+  std::string operation(what);
+  operation += " ";
+  operation += file;
+  return io::errno_status(err, operation);
 }
 
 // Makes a newly created directory entry durable.

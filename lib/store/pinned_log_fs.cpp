@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
+#include "io/errno_status.hpp"
 #include "wal/format.hpp"
 
 namespace walkv {
@@ -15,7 +15,7 @@ namespace {
 
 Result<int> duplicate(int fd, const std::string& name) {
   int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
-  if (copy < 0) return error(Code::io_error, "dup wal/" + name + ": " + std::strerror(errno));
+  if (copy < 0) return error(Code::io_error, "dup wal/" + name + ": " + io::errno_text(errno));
   return copy;
 }
 

@@ -13,9 +13,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <optional>
 
+#include "io/errno_status.hpp"
 #include "snapshot/snapshot.hpp"
 #include "store/store_lock.hpp"
 
@@ -23,11 +23,7 @@ namespace walkv {
 
 namespace {
 
-Status errno_error(int err, const std::string& what) {
-  if (err == ENOSPC || err == EDQUOT) return Status(Code::no_space, what + ": " + std::strerror(err));
-  if (err == ENOENT) return Status(Code::not_found, what + ": " + std::strerror(err));
-  return Status(Code::io_error, what + ": " + std::strerror(err));
-}
+Status errno_error(int err, const std::string& what) { return io::errno_status(err, what); }
 
 Status fsync_path(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

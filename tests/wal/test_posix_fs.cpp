@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <string>
 
+#include "io/errno_status.hpp"
 #include "io/fs.hpp"
 #include "wal_fixture.hpp"
 
@@ -83,6 +85,16 @@ BOOST_AUTO_TEST_CASE(errors_name_the_file_and_map_errno) {
   auto no_root = fs.open_root(root.tmp.path() + "/nope");
   BOOST_REQUIRE(!no_root.has_value());
   BOOST_TEST((no_root.error().code() == Code::not_found));
+}
+
+BOOST_AUTO_TEST_CASE(errno_status_maps_the_code_and_appends_the_system_text) {
+  const Status full = errno_status(ENOSPC, "pwrite wal/a.wal");
+  BOOST_TEST((full.code() == Code::no_space));
+  BOOST_TEST(full.message() == "pwrite wal/a.wal: No space left on device");
+  BOOST_TEST((errno_status(EDQUOT, "x").code() == Code::no_space));
+  BOOST_TEST((errno_status(ENOENT, "x").code() == Code::not_found));
+  BOOST_TEST((errno_status(EIO, "x").code() == Code::io_error));
+  BOOST_TEST(errno_text(EIO) == "Input/output error");
 }
 
 BOOST_AUTO_TEST_CASE(symlinks_resolved_only_at_the_root) {
