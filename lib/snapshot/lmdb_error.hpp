@@ -3,13 +3,14 @@
 // Thread-safety: pure functions.
 #pragma once
 
-#include <cerrno>
 #include <string>
 #include <string_view>
 
 #include <lmdb.h>
 
 #include <walkv/status.hpp>
+
+#include "io/errno_status.hpp"
 
 namespace walkv::snapshot_detail {
 
@@ -25,23 +26,20 @@ inline Code lmdb_code(int rc) noexcept {
     case MDB_BAD_VALSIZE:
     case MDB_KEYEXIST:
       return Code::invalid_argument;
-    case ENOSPC:
-    case EDQUOT:
-      return Code::no_space;
-    case ENOENT:
-      return Code::not_found;
     default:
-      return Code::io_error;
+      return io::code_for_errno(rc);
   }
 }
 
-// "<what> on LMDB snapshot <path>: <LMDB's text>".
+// "<what> on LMDB snapshot <path>: <LMDB's text>". LMDB's own codes are
+// negative; for an errno value mdb_strerror would return std::strerror's
+// text, which is not thread-safe, so io::errno_text gives it instead.
 inline Status lmdb_status(int rc, std::string_view what, std::string_view path) {
   std::string message(what);
   message += " on LMDB snapshot ";
   message += path;
   message += ": ";
-  message += mdb_strerror(rc);
+  message += rc < 0 ? std::string(mdb_strerror(rc)) : io::errno_text(rc);
   return Status(lmdb_code(rc), std::move(message));
 }
 
