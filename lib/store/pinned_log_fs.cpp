@@ -15,7 +15,7 @@ namespace {
 
 Result<int> duplicate(int fd, const std::string& name) {
   int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
-  if (copy < 0) return error(Code::io_error, "dup wal/" + name + ": " + io::errno_text(errno));
+  if (copy < 0) return error(io::errno_status(errno, "dup wal/" + name));
   return copy;
 }
 

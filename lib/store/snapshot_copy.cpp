@@ -23,25 +23,23 @@ namespace walkv {
 
 namespace {
 
-Status errno_error(int err, const std::string& what) { return io::errno_status(err, what); }
-
 Status fsync_path(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return errno_error(errno, "open " + path);
+  if (fd < 0) return io::errno_status(errno, "open " + path);
   int rc = ::fsync(fd);
   int err = errno;
   ::close(fd);
-  return rc == 0 ? Status() : errno_error(err, "fsync " + path);
+  return rc == 0 ? Status() : io::errno_status(err, "fsync " + path);
 }
 
 Result<std::uint64_t> size_of(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return error(errno_error(errno, "stat " + path));
+  if (::stat(path.c_str(), &st) != 0) return error(io::errno_status(errno, "stat " + path));
   return static_cast<std::uint64_t>(st.st_size);
 }
 
 Status prepare_out_dir(const std::string& out_dir) {
-  if (::mkdir(out_dir.c_str(), 0700) != 0 && errno != EEXIST) return errno_error(errno, "mkdir " + out_dir);
+  if (::mkdir(out_dir.c_str(), 0700) != 0 && errno != EEXIST) return io::errno_status(errno, "mkdir " + out_dir);
   struct stat st {};
   if (::stat(out_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
     return Status(Code::invalid_argument, out_dir + " is not a directory");
@@ -59,7 +57,7 @@ Status exchange_snapshot(const std::string& dir, const std::string& out_dir) {
     if (errno == EXDEV)
       return Status(Code::invalid_argument, out_dir + " is on another file system than " + dir +
                                                 ": a swap needs both on one file system");
-    return errno_error(errno, "exchange " + copy + " with " + live);
+    return io::errno_status(errno, "exchange " + copy + " with " + live);
   }
   if (Status s = fsync_path(dir + "/snapshot"); !s.ok()) return s;
   return fsync_path(out_dir);
