@@ -41,8 +41,8 @@ int apply(const ReplayArgs& args, ReplayReport& report) {
   auto after = check_log(args.dir);
   if (!after) return report_failure(kReplayTool, "cannot verify " + args.dir, after.error());
   report.check(args.dir, "after repair", *after);
-  LogVerdict verdict = verdict_of(*after);
-  int exit_code = verdict == LogVerdict::corrupt ? exit_problems : exit_ok;
+  const Verdict verdict = verdict_of(*after);
+  const int exit_code = is_problem(verdict) ? exit_problems : exit_ok;
   report.verdict(verdict, exit_code);
   return exit_code;
 }

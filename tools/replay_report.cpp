@@ -30,17 +30,23 @@ std::string step_text(const SessionInfo& info) {
 
 }  // namespace
 
-LogVerdict verdict_of(const LogCheck& check) noexcept {
-  if (check.corrupt) return LogVerdict::corrupt;
-  if (check.torn_tail) return LogVerdict::torn_tail;
-  return LogVerdict::clean;
+Verdict verdict_of(const LogCheck& check, bool snapshot_damaged) noexcept {
+  if (check.corrupt) return Verdict::corrupt;  // the graver: open refuses the log
+  if (snapshot_damaged) return Verdict::snapshot_damaged;
+  if (check.torn_tail) return Verdict::torn_tail;
+  return Verdict::clean;
 }
 
-const char* verdict_name(LogVerdict verdict) noexcept {
+bool is_problem(Verdict verdict) noexcept {
+  return verdict == Verdict::corrupt || verdict == Verdict::snapshot_damaged;
+}
+
+const char* verdict_name(Verdict verdict) noexcept {
   switch (verdict) {
-    case LogVerdict::clean: return "clean";
-    case LogVerdict::torn_tail: return "torn_tail";
-    case LogVerdict::corrupt: return "corrupt";
+    case Verdict::clean: return "clean";
+    case Verdict::torn_tail: return "torn_tail";
+    case Verdict::corrupt: return "corrupt";
+    case Verdict::snapshot_damaged: return "snapshot_damaged";
   }
   return "unknown";
 }
@@ -98,6 +104,36 @@ void ReplayReport::damage_json(const Corruption& d) {
                   {"offset", d.offset},
                   {"reason", d.reason},
                   {"torn_tail", d.torn_tail}});
+}
+
+void ReplayReport::snapshot(const SnapshotCheck& check) {
+  if (format_ == OutputFormat::json_lines) {
+    snapshot_json(check);
+  } else {
+    snapshot_text(check);
+  }
+}
+
+void ReplayReport::snapshot_text(const SnapshotCheck& c) {
+  out_ << "  snapshot: " << c.entries << " entries, format version " << c.format_version;
+  if (c.has_checksums()) {
+    out_ << ", " << c.damaged << " fail their checksum\n";
+  } else {
+    out_ << " (no checksums)\n";
+  }
+  for (const SnapshotDamage& damage : c.listed)
+    out_ << "  CORRUPTION: snapshot/data.mdb: the entry of key \"" << printable(damage.key) << "\" fails its checksum\n";
+  if (c.damaged > c.listed.size()) out_ << "  ... and " << c.damaged - c.listed.size() << " more damaged entries\n";
+}
+
+void ReplayReport::snapshot_json(const SnapshotCheck& c) {
+  emit(out_, json{{"type", "snapshot"},
+                  {"format_version", c.format_version},
+                  {"entries", c.entries},
+                  {"damaged", c.damaged},
+                  {"checksums", c.has_checksums()}});
+  for (const SnapshotDamage& damage : c.listed)
+    emit(out_, json{{"type", "snapshot_damage"}, {"key", printable(damage.key)}, {"reason", damage.reason}});
 }
 
 void ReplayReport::repair(const RecoveryReport& r, RecoveryMode mode) {
@@ -219,20 +255,24 @@ void ReplayReport::session_json(const InterruptedSession& s) {
   emit(out_, line);
 }
 
-void ReplayReport::verdict(LogVerdict verdict, int exit_code) {
+void ReplayReport::verdict(Verdict verdict, int exit_code) {
   if (format_ == OutputFormat::json_lines) {
     emit(out_, json{{"type", "verdict"}, {"result", verdict_name(verdict)}, {"exit", exit_code}});
     return;
   }
   switch (verdict) {
-    case LogVerdict::clean:
+    case Verdict::clean:
       out_ << "verdict: clean\n";
       break;
-    case LogVerdict::torn_tail:
+    case Verdict::torn_tail:
       out_ << "verdict: torn tail only (open cuts it off; walkv-replay --repair does it now)\n";
       break;
-    case LogVerdict::corrupt:
+    case Verdict::corrupt:
       out_ << "verdict: CORRUPT (open refuses this log by default; see walkv-replay repair --mode skip_corrupted|point_in_time)\n";
+      break;
+    case Verdict::snapshot_damaged:
+      out_ << "verdict: SNAPSHOT DAMAGED (the store opens; reads of the entries listed fail with corruption "
+              "until their keys are written again)\n";
       break;
   }
 }

@@ -1,7 +1,7 @@
 // walkv-replay — how the verification, the repair and the sessions are
 // shown: human-readable text, or JSON Lines (one object per line, each with a
-// "type" field: "check", "damage", "repair_plan", "repair", "session",
-// "session_info", "verdict").
+// "type" field: "check", "damage", "snapshot", "snapshot_damage",
+// "repair_plan", "repair", "session", "session_info", "verdict").
 #pragma once
 
 #include <cstdint>
@@ -17,10 +17,13 @@ namespace walkv::tools {
 
 enum class OutputFormat { text, json_lines };
 
-// What the verdict is, from a LogCheck.
-enum class LogVerdict { clean, torn_tail, corrupt };
-LogVerdict verdict_of(const LogCheck& check) noexcept;
-const char* verdict_name(LogVerdict verdict) noexcept;
+// What the verdict is: the log's state (clean, torn tail, corrupt), or, when
+// the log opens but the snapshot has entries that fail their checksum,
+// snapshot_damaged. corrupt and snapshot_damaged are problems (exit 1).
+enum class Verdict { clean, torn_tail, corrupt, snapshot_damaged };
+Verdict verdict_of(const LogCheck& check, bool snapshot_damaged = false) noexcept;
+bool is_problem(Verdict verdict) noexcept;
+const char* verdict_name(Verdict verdict) noexcept;
 
 class ReplayReport {
  public:
@@ -28,6 +31,9 @@ class ReplayReport {
 
   // `phase` is "verify" for the first check, "after repair" for the re-check.
   void check(const std::string& dir, const std::string& phase, const LogCheck& check);
+  // The snapshot's checksums (check_snapshot): entries, format version, how
+  // many fail their checksum, and the listed damaged entries.
+  void snapshot(const SnapshotCheck& check);
   void repair(const RecoveryReport& report, RecoveryMode mode);
   // What repair would do (dry run); `holder_pid` non-zero when a process
   // holds the store (so --yes would be refused).
@@ -37,13 +43,15 @@ class ReplayReport {
   void sessions(const std::vector<InterruptedSession>& sessions, const std::string& view);
   // Every session, with its status and latest checkpoint number.
   void all_sessions(const std::vector<SessionInfo>& sessions);
-  void verdict(LogVerdict verdict, int exit_code);
+  void verdict(Verdict verdict, int exit_code);
 
  private:
   void check_text(const std::string& dir, const std::string& phase, const LogCheck& check);
   void check_json(const std::string& dir, const std::string& phase, const LogCheck& check);
   void damage_text(const Corruption& damage);
   void damage_json(const Corruption& damage);
+  void snapshot_text(const SnapshotCheck& check);
+  void snapshot_json(const SnapshotCheck& check);
   void session_text(const InterruptedSession& session);
   void session_json(const InterruptedSession& session);
   void info_text(const SessionInfo& info);

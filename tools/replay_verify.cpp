@@ -1,5 +1,7 @@
 // walkv-replay verify (the default) and sessions: read-only, no lock, on a
-// point-in-time view of the store.
+// point-in-time view of the store; verify also checks the LMDB snapshot's
+// entry checksums (check_snapshot).
+#include <algorithm>
 #include <iostream>
 #include <limits>
 
@@ -55,10 +57,30 @@ std::string view_name(const LogCheck& check) {
   return check.corrupt ? "as of the log up to its first damage" : "";
 }
 
-int finish(ReplayReport& report, const LogCheck& check, int sessions_exit) {
-  LogVerdict verdict = verdict_of(check);
-  int exit_code = verdict == LogVerdict::corrupt ? exit_problems : exit_ok;
-  if (sessions_exit > exit_code) exit_code = sessions_exit;
+// Reports the interrupted sessions; the exit code their reading calls for.
+int report_sessions(ReplayReport& report, const Result<SessionsView>& sessions, const LogCheck& check) {
+  if (!sessions) return report_failure(kReplayTool, "cannot list sessions", sessions.error());
+  report.sessions(sessions->interrupted, view_name(check));
+  return exit_ok;
+}
+
+// Verifies the snapshot's checksums and reports them. Returns whether an
+// entry is damaged; *exit_code is raised when the snapshot cannot be read.
+bool verify_snapshot(ReplayReport& report, const std::string& dir, int* exit_code) {
+  auto snapshot = check_snapshot(dir);
+  if (!snapshot) {
+    *exit_code = std::max(*exit_code, int{report_failure(kReplayTool, "cannot verify the snapshot of " + dir,
+                                                         snapshot.error())});
+    return false;
+  }
+  report.snapshot(*snapshot);
+  return snapshot->damaged > 0;
+}
+
+// Reports the verdict; the exit code is the worst of the verdict's and
+// `others_exit` (sessions, an unreadable snapshot).
+int finish(ReplayReport& report, Verdict verdict, int others_exit) {
+  const int exit_code = std::max(is_problem(verdict) ? int{exit_problems} : int{exit_ok}, others_exit);
   report.verdict(verdict, exit_code);
   return exit_code;
 }
@@ -77,14 +99,12 @@ int run_verify(const ReplayArgs& args) {
   auto check = verify_log(args.dir);
   if (!check) return report_failure(kReplayTool, "cannot verify " + args.dir, check.error());
   report.check(args.dir, "verify", *check);
-  int sessions_exit = exit_ok;
   auto sessions = read_sessions(args.dir, *check, false);
-  if (sessions) {
-    report.sessions(sessions->interrupted, view_name(*check));
-  } else {
-    sessions_exit = report_failure(kReplayTool, "cannot list sessions", sessions.error());
-  }
-  return finish(report, *check, sessions_exit);
+  // The snapshot's lines follow the log's; the sessions come after both.
+  int others_exit = exit_ok;
+  const bool snapshot_damaged = verify_snapshot(report, args.dir, &others_exit);
+  others_exit = std::max(others_exit, report_sessions(report, sessions, *check));
+  return finish(report, verdict_of(*check, snapshot_damaged), others_exit);
 }
 
 int run_sessions(const ReplayArgs& args) {
@@ -96,7 +116,7 @@ int run_sessions(const ReplayArgs& args) {
   if (!sessions) return report_failure(kReplayTool, "cannot list sessions", sessions.error());
   report.sessions(sessions->interrupted, view_name(*check));
   report.all_sessions(sessions->all);
-  return finish(report, *check, exit_ok);
+  return finish(report, verdict_of(*check), exit_ok);
 }
 
 }  // namespace walkv::tools

@@ -1,11 +1,13 @@
 // walkv-replay [verify] DIR | dump DIR | sessions DIR | repair DIR — inspects
-// (and, with repair --yes, repairs) a walkv store's write-ahead log. See
-// docs/tools.md and walkv-replay(1).
+// (and, with repair --yes, repairs) a walkv store's write-ahead log; verify
+// also checks the LMDB snapshot's entry checksums. See docs/tools.md and
+// walkv-replay(1).
 //
 // Everything but `repair --yes` is read-only and takes no lock, so it works
 // on a store that a running process holds, on a point-in-time view.
-// Exit: 0 clean (or only a torn tail), 1 damage found, 2 usage error, not a
-// store, store locked (repair --yes), I/O error.
+// Exit: 0 clean (or only a torn tail), 1 damage found (log or snapshot), 2
+// usage error, not a store, store locked (repair --yes), newer snapshot
+// format, I/O error.
 #include <iostream>
 #include <map>
 #include <string>
@@ -28,9 +30,9 @@ const std::map<std::string, RecoveryMode> kModes = {
 };
 
 constexpr const char* kDescription =
-    "Inspects a walkv store's write-ahead log without changing it (verify, dump, sessions), or repairs it "
-    "(repair --yes). Read-only commands take no lock: they work on a store a running process holds, on a "
-    "consistent point-in-time view.";
+    "Inspects a walkv store's write-ahead log (and, with verify, its snapshot's checksums) without changing it "
+    "(verify, dump, sessions), or repairs the log (repair --yes). Read-only commands take no lock: they work on "
+    "a store a running process holds, on a consistent point-in-time view.";
 
 constexpr const char* kFooter = R"(Examples:
   walkv-replay /var/lib/gw/store                      verify (the default command)
@@ -41,9 +43,11 @@ constexpr const char* kFooter = R"(Examples:
   walkv-replay repair /var/lib/gw/store --mode point_in_time --yes    do it (keeps wal/<segment>.broken)
 
 Exit status:
-  0  the log is clean, or has only a torn tail (which open cuts off); repair done or nothing to do
-  1  damage found (corruption), or repair refused it in this mode
-  2  usage error, not a walkv store, store locked by another process (repair --yes), I/O error)";
+  0  the log is clean, or has only a torn tail (which open cuts off), and no snapshot entry fails its
+     checksum; repair done or nothing to do
+  1  damage found (corruption in the log or the snapshot), or repair refused it in this mode
+  2  usage error, not a walkv store, store locked by another process (repair --yes), a snapshot format
+     newer than this walkv reads, I/O error)";
 
 void add_json(CLI::App& app, ReplayArgs& args) {
   app.add_flag("--json", args.json, "JSON Lines: one object per line with a \"type\" field");
@@ -96,8 +100,8 @@ int parse_args(int argc, char** argv, ReplayArgs& args) {
       ->option_text("MODE")
       ->needs(repair_flag);
 
-  auto* verify = app.add_subcommand("verify", "verify every frame; show what open's recovery would do and the "
-                                              "interrupted sessions (the default)");
+  auto* verify = app.add_subcommand("verify", "verify every frame and the snapshot's checksums; show what open's "
+                                              "recovery would do and the interrupted sessions (the default)");
   add_dir(*verify, args, true);
   add_json(*verify, args);
   add_dump(app, args);

@@ -78,7 +78,7 @@ extern "C" {
 typedef enum walkv_code_t {
   WALKV_OK = 0,               /**< Success. */
   WALKV_IO_ERROR = 1,         /**< A system call failed (errno text in the message), or out of memory. */
-  WALKV_CORRUPTION = 2,       /**< On-disk data failed a checksum or structural check (message names file and offset). */
+  WALKV_CORRUPTION = 2,       /**< On-disk data failed a checksum or structural check (message names file and offset, or the key of a damaged snapshot entry). */
   WALKV_LOCKED = 3,           /**< Another process or another open holds the store (message names its pid). */
   WALKV_INVALID_ARGUMENT = 4, /**< The caller passed something walkv refuses (oversized key, unknown session, NULL handle, ...). */
   WALKV_NOT_SUPPORTED = 5,    /**< Not available here, e.g. a write on a read-only view. */

@@ -2,11 +2,11 @@
 // walkv-compact (the checker lives in the library, as in libmdbx; the
 // compacting copy is LMDB's mdb_env_copy2 with MDB_CP_COMPACT, as mdb_copy -c).
 //
-// Thread-safety: the functions are reentrant. check_log, dump_log,
-// read_point_in_time, store_statistics, store_sizes and copy_compact_snapshot
-// without swap take no lock and change nothing in the store, so they work
-// while another process holds it; repair_log and a swapping
-// copy_compact_snapshot take the store's lock.
+// Thread-safety: the functions are reentrant. check_log, check_snapshot,
+// dump_log, read_point_in_time, store_statistics, store_sizes and
+// copy_compact_snapshot without swap take no lock and change nothing in the
+// store, so they work while another process holds it; repair_log and a
+// swapping copy_compact_snapshot take the store's lock.
 //
 // Point-in-time reads of a live store: the readers here first open every
 // segment listed in wal/, then open the LMDB snapshot, then read the pinned
@@ -16,6 +16,7 @@
 // they show is the store as of one point in the write order, not a mix.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -51,6 +52,41 @@ struct LogCheck {
 // point-in-time view (see above). `progress`, when set, is called every 4096
 // frames. Errors: not_found (not a store), io_error, version_mismatch.
 Result<LogCheck> check_log(const std::string& dir, const ProgressFn& progress = {});
+
+// One entry of the LMDB snapshot that fails its checksum.
+struct SnapshotDamage {
+  std::string key;     // the entry's key, raw bytes (may be damaged itself)
+  std::string reason;  // the corruption message a read of it returns (names the key)
+};
+
+// check_snapshot lists at most this many damaged entries (it counts them all).
+inline constexpr std::size_t kMaxListedSnapshotDamage = 100;
+// The first snapshot format version whose entries carry checksums.
+inline constexpr std::uint32_t kFirstChecksummedSnapshotVersion = 2;
+
+struct SnapshotCheck {
+  // The snapshot's format (its meta's format_version): 1 has no checksums,
+  // so its entries are counted, not verified; 2 and later have them.
+  std::uint32_t format_version = 0;
+  std::uint64_t entries = 0;           // entries read (all of the "data" database)
+  std::uint64_t damaged = 0;           // entries that fail their checksum
+  std::vector<SnapshotDamage> listed;  // the first kMaxListedSnapshotDamage of them, in key order
+  // Whether the entries were verified (false: format 1, counted only).
+  bool has_checksums() const noexcept { return format_version >= kFirstChecksummedSnapshotVersion; }
+};
+
+// Reads every entry of the LMDB snapshot of the store in `dir` in one read
+// transaction and verifies its checksum (from snapshot format version 2 on:
+// an XXH3-64 of key and value stored after each value), going on past a
+// damaged entry so that all of them are counted: RocksDB's
+// DB::VerifyChecksum, or `ldb checkconsistency`. Read-only, takes no lock,
+// changes nothing: works while another process holds the store (as
+// check_log; the entries are those of the last committed LMDB transaction).
+// Errors: not_found (not a store, or a snapshot never initialised),
+// version_mismatch (the snapshot's format is newer than this walkv reads;
+// docs/format.md, "The LMDB snapshot"), corruption (the meta fails its checksum, or
+// LMDB reports a damaged page so that the walk cannot go on), io_error.
+Result<SnapshotCheck> check_snapshot(const std::string& dir);
 
 // What repair_log(dir, mode) would do, without changing anything: open's
 // recovery in `mode` run on a point-in-time view (see above). The report

@@ -46,8 +46,9 @@ class Store {
   // up to about three times its live data until that compaction.
   // Errors: locked (another open holds the store; the message names its pid),
   // not_found (no store and !create_if_missing), invalid_argument,
-  // corruption (names segment file and byte offset), version_mismatch,
-  // io_error, no_space.
+  // corruption (names segment file and byte offset; or the snapshot's meta
+  // fails its checksum), version_mismatch (a log segment or the snapshot of a
+  // newer format, docs/format.md), io_error, no_space.
   static Result<std::unique_ptr<Store>> open(const std::string& dir, const Options& options = {});
 
   // Opens a read-only, point-in-time view of the store in `dir` without taking
@@ -78,7 +79,10 @@ class Store {
   Status write(const WriteOptions& wo, const WriteBatch& batch);
 
   // Returns the value of `key`, or std::nullopt when absent. Sees every write
-  // that returned before the call started. Errors: io_error, corruption.
+  // that returned before the call started. Errors: io_error, corruption (the
+  // key's entry in the LMDB snapshot fails its checksum: bit rot in
+  // snapshot/data.mdb, never returned as a value; the message names the key;
+  // writing the key again replaces it. docs/format.md, "The LMDB snapshot").
   Result<std::optional<std::string>> get(std::string_view key) const;
 
   // As get(key), but copies the value into the caller's `value` instead of
@@ -100,6 +104,8 @@ class Store {
   // ascending byte order, on a consistent view taken at the start of the call.
   // Stops early when visit returns false. The string_views are valid only
   // during the call to visit. Do not call Store methods that write from visit.
+  // Errors: io_error, corruption (a snapshot entry in the range fails its
+  // checksum, as get: the scan stops there, after visiting the keys before it).
   Status scan(std::string_view prefix,
               const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
 

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <optional>
@@ -26,6 +27,7 @@ constexpr std::string_view kFormatVersionKey = "format_version";
 constexpr std::string_view kStoreIdKey = "store_id";
 constexpr std::string_view kAppliedSequenceKey = "applied_sequence";
 constexpr std::string_view kOpenEpochKey = "open_epoch";
+constexpr std::string_view kMetaChecksumKey = "meta_checksum";
 
 // Reader slots in lock.mdb: one per concurrent read (gateway threads plus
 // pooled reset transactions plus read-only tools). 64 bytes each.
@@ -61,6 +63,27 @@ std::uint64_t decode_le(std::string_view bytes) noexcept {
     v = (v << 8) | static_cast<std::uint8_t>(bytes[i]);
   }
   return v;
+}
+
+// A key as error messages show it: quoted when it is printable ASCII, else
+// in hex; at most 64 bytes of it.
+std::string key_for_message(std::string_view key) {
+  constexpr std::size_t kShown = 64;
+  const std::string_view shown = key.substr(0, kShown);
+  const bool printable = std::all_of(shown.begin(), shown.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+  std::string out;
+  if (printable) {
+    out = "\"" + std::string(shown) + "\"";
+  } else {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out = "0x";
+    for (unsigned char c : shown) {
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    }
+  }
+  if (key.size() > kShown) out += "... (" + std::to_string(key.size()) + " bytes)";
+  return out;
 }
 
 Status errno_status(int err, std::string_view what, std::string_view file) {
@@ -354,6 +377,7 @@ Result<std::unique_ptr<Snapshot>> Snapshot::open_at(int parent_fd, const std::st
   snap->data_dbi_ = snap->shared_->data_dbi;
   snap->meta_dbi_ = snap->shared_->meta_dbi;
   snap->max_key_size_ = static_cast<std::size_t>(mdb_env_get_maxkeysize(snap->env_));
+  if (Status s = snap->read_format_version(); !s.ok()) return error(std::move(s));
   return snap;
 }
 
@@ -538,57 +562,121 @@ Status Snapshot::initialize(const wal::StoreId& store_id) {
   if (*already) {
     return Status(Code::invalid_argument, "LMDB snapshot " + path_ + " is already initialised");
   }
+  SnapshotMeta fresh;
+  fresh.format_version = snapshot_format::kVersion;
+  fresh.store_id = store_id;
   const std::string id(reinterpret_cast<const char*>(store_id.data()), store_id.size());
-  return with_write_txn("initialize meta", [&](MDB_txn* txn) {
-    int rc = put_meta(txn, meta_dbi_, kFormatVersionKey, encode_le<4>(wal::kFormatVersion));
+  Status s = with_write_txn("initialize meta", [&](MDB_txn* txn) {
+    int rc = put_meta(txn, meta_dbi_, kFormatVersionKey, encode_le<4>(fresh.format_version));
     // NOOVERWRITE: a racing initialize fails (MDB_KEYEXIST) instead of
     // replacing the store id.
     if (rc == 0) rc = put_meta(txn, meta_dbi_, kStoreIdKey, id, MDB_NOOVERWRITE);
-    if (rc == 0) rc = put_meta(txn, meta_dbi_, kAppliedSequenceKey, encode_le<8>(0));
-    if (rc == 0) rc = put_meta(txn, meta_dbi_, kOpenEpochKey, encode_le<8>(0));
+    if (rc == 0) rc = write_meta(txn, fresh);
     return rc;
   });
+  if (s.ok()) format_version_ = fresh.format_version;
+  return s;
+}
+
+Status Snapshot::read_format_version() {
+  return with_read_txn("read format_version", [&](MDB_txn* txn) {
+    MDB_val k = as_val(kFormatVersionKey);
+    MDB_val v;
+    int rc = mdb_get(txn, meta_dbi_, &k, &v);
+    if (rc == MDB_NOTFOUND) return Status();  // not initialised yet
+    if (rc != 0) return error_status(rc, "read format_version");
+    // A damaged size is left for meta() to report.
+    if (v.mv_size == 4) format_version_ = static_cast<std::uint32_t>(decode_le(as_view(v)));
+    return Status();
+  });
+}
+
+Status Snapshot::read_meta(MDB_txn* txn, SnapshotMeta* meta) const {
+  auto read = [&](std::string_view key, std::size_t size, std::string_view* out) -> Status {
+    MDB_val k = as_val(key);
+    MDB_val v;
+    int rc = mdb_get(txn, meta_dbi_, &k, &v);
+    if (rc == MDB_NOTFOUND) {
+      Code code = key == kStoreIdKey ? Code::not_found : Code::corruption;
+      return Status(code, "LMDB snapshot " + path_ + " meta has no " + std::string(key));
+    }
+    if (rc != 0) return error_status(rc, "read meta " + std::string(key));
+    if (v.mv_size != size) {
+      return Status(Code::corruption, "LMDB snapshot " + path_ + " meta " + std::string(key) + " has " +
+                                          std::to_string(v.mv_size) + " bytes, expected " + std::to_string(size));
+    }
+    *out = as_view(v);
+    return Status();
+  };
+  std::string_view bytes;
+  if (Status r = read(kStoreIdKey, meta->store_id.size(), &bytes); !r.ok()) return r;
+  const std::string_view store_id = bytes;
+  std::memcpy(meta->store_id.data(), bytes.data(), bytes.size());
+  if (Status r = read(kFormatVersionKey, 4, &bytes); !r.ok()) return r;
+  meta->format_version = static_cast<std::uint32_t>(decode_le(bytes));
+  if (meta->format_version == 0)
+    return Status(Code::corruption, "LMDB snapshot " + path_ + " meta format_version is 0 (invalid)");
+  // A newer version may lay its meta out differently: the caller refuses it.
+  if (meta->format_version > snapshot_format::kVersion) return Status();
+  if (Status r = read(kAppliedSequenceKey, 8, &bytes); !r.ok()) return r;
+  meta->applied_sequence = decode_le(bytes);
+  if (Status r = read(kOpenEpochKey, 8, &bytes); !r.ok()) return r;
+  meta->open_epoch = decode_le(bytes);
+  if (!snapshot_format::has_checksums(meta->format_version)) return Status();
+  if (Status r = read(kMetaChecksumKey, 8, &bytes); !r.ok()) return r;
+  if (decode_le(bytes) != snapshot_format::meta_checksum(store_id, meta->format_version, meta->applied_sequence,
+                                                         meta->open_epoch)) {
+    return Status(Code::corruption, "LMDB snapshot " + path_ +
+                                        " meta fails its checksum (store id, format version, applied sequence "
+                                        "or open epoch is damaged)");
+  }
+  return Status();
+}
+
+int Snapshot::write_meta(MDB_txn* txn, const SnapshotMeta& meta) const {
+  int rc = put_meta(txn, meta_dbi_, kAppliedSequenceKey, encode_le<8>(meta.applied_sequence));
+  if (rc == 0) rc = put_meta(txn, meta_dbi_, kOpenEpochKey, encode_le<8>(meta.open_epoch));
+  if (rc != 0 || !snapshot_format::has_checksums(meta.format_version)) return rc;
+  const std::string_view store_id(reinterpret_cast<const char*>(meta.store_id.data()), meta.store_id.size());
+  return put_meta(txn, meta_dbi_, kMetaChecksumKey,
+                  encode_le<8>(snapshot_format::meta_checksum(store_id, meta.format_version, meta.applied_sequence,
+                                                              meta.open_epoch)));
+}
+
+template <class Change>
+int Snapshot::update_meta(MDB_txn* txn, Change&& change, Status* failure) const {
+  SnapshotMeta meta;
+  *failure = read_meta(txn, &meta);
+  if (failure->ok() && meta.format_version > snapshot_format::kVersion) {
+    *failure = Status(Code::version_mismatch, "LMDB snapshot " + path_ + " has format version " +
+                                                  std::to_string(meta.format_version) + "; this walkv writes up to " +
+                                                  std::to_string(snapshot_format::kVersion));
+  }
+  if (!failure->ok()) return EINVAL;
+  change(meta);
+  return write_meta(txn, meta);
 }
 
 Result<SnapshotMeta> Snapshot::meta() const {
   SnapshotMeta meta;
-  Status s = with_read_txn("read meta", [&](MDB_txn* txn) {
-    auto read = [&](std::string_view key, std::size_t size, std::string_view* out) -> Status {
-      MDB_val k = as_val(key);
-      MDB_val v;
-      int rc = mdb_get(txn, meta_dbi_, &k, &v);
-      if (rc == MDB_NOTFOUND) {
-        Code code = key == kStoreIdKey ? Code::not_found : Code::corruption;
-        return Status(code, "LMDB snapshot " + path_ + " meta has no " + std::string(key));
-      }
-      if (rc != 0) return error_status(rc, "read meta " + std::string(key));
-      if (v.mv_size != size) {
-        return Status(Code::corruption, "LMDB snapshot " + path_ + " meta " + std::string(key) +
-                                            " has " + std::to_string(v.mv_size) +
-                                            " bytes, expected " + std::to_string(size));
-      }
-      *out = as_view(v);
-      return Status();
-    };
-    std::string_view bytes;
-    if (Status r = read(kStoreIdKey, meta.store_id.size(), &bytes); !r.ok()) return r;
-    std::memcpy(meta.store_id.data(), bytes.data(), bytes.size());
-    if (Status r = read(kFormatVersionKey, 4, &bytes); !r.ok()) return r;
-    meta.format_version = static_cast<std::uint32_t>(decode_le(bytes));
-    if (Status r = read(kAppliedSequenceKey, 8, &bytes); !r.ok()) return r;
-    meta.applied_sequence = decode_le(bytes);
-    if (Status r = read(kOpenEpochKey, 8, &bytes); !r.ok()) return r;
-    meta.open_epoch = decode_le(bytes);
-    return Status();
-  });
+  Status s = with_read_txn("read meta", [&](MDB_txn* txn) { return read_meta(txn, &meta); });
   if (!s.ok()) return error(std::move(s));
   return meta;
 }
 
 Status Snapshot::set_open_epoch(std::uint64_t epoch) {
-  return with_write_txn("write open_epoch", [&](MDB_txn* txn) {
-    return put_meta(txn, meta_dbi_, kOpenEpochKey, encode_le<8>(epoch));
+  Status failure;
+  Status s = with_write_txn("write open_epoch", [&](MDB_txn* txn) {
+    return update_meta(txn, [&](SnapshotMeta& meta) { meta.open_epoch = epoch; }, &failure);
   });
+  return failure.ok() ? s : failure;
+}
+
+Status refuse_newer_format(const SnapshotMeta& meta, const std::string& store) {
+  if (meta.format_version <= snapshot_format::kVersion) return Status();
+  return Status(Code::version_mismatch, "store " + store + " has snapshot format version " +
+                                            std::to_string(meta.format_version) + "; this walkv reads up to " +
+                                            std::to_string(snapshot_format::kVersion));
 }
 
 // ---- data -----------------------------------------------------------------
@@ -610,12 +698,25 @@ Result<bool> Snapshot::get_into(std::string_view key, std::string& value) const 
     int rc = mdb_get(txn, data_dbi_, &k, &v);
     if (rc == MDB_NOTFOUND) return Status();
     if (rc != 0) return error_status(rc, "get");
-    value.assign(as_view(v));  // copied out while the read transaction pins the page
+    const std::optional<std::string_view> stored = stored_value(key, as_view(v));
+    if (!stored) return damaged_entry(key);
+    value.assign(*stored);  // copied out while the read transaction pins the page
     found = true;
     return Status();
   });
   if (!s.ok()) return error(std::move(s));
   return found;
+}
+
+std::optional<std::string_view> Snapshot::stored_value(std::string_view key, std::string_view stored) const noexcept {
+  if (!snapshot_format::has_checksums(format_version_)) return stored;
+  return snapshot_format::checked_value(key, stored);
+}
+
+Status Snapshot::damaged_entry(std::string_view key) const {
+  return Status(Code::corruption, "LMDB snapshot " + path_ + ": the entry of key " + key_for_message(key) +
+                                      " fails its checksum (data.mdb is damaged; walkv-replay verify lists "
+                                      "every damaged entry)");
 }
 
 Status Snapshot::scan(
@@ -635,13 +736,38 @@ Status Snapshot::scan(
     std::string value_copy;
     while (rc == 0 && starts_with(as_view(k), prefix)) {
       key_copy.assign(as_view(k));
-      value_copy.assign(as_view(v));
+      const std::optional<std::string_view> stored = stored_value(key_copy, as_view(v));
+      if (!stored) return damaged_entry(key_copy);
+      value_copy.assign(*stored);
       if (!visit(key_copy, value_copy)) return Status();
       rc = mdb_cursor_get(raw, &k, &v, MDB_NEXT);
     }
     if (rc != 0 && rc != MDB_NOTFOUND) return error_status(rc, "scan");
     return Status();
   });
+}
+
+Result<Snapshot::Verification> Snapshot::verify(
+    const std::function<void(std::string_view key, const Status& error)>& damaged) const {
+  Verification found;
+  Status s = with_read_txn("verify", [&](MDB_txn* txn) {
+    MDB_cursor* raw = nullptr;
+    if (int rc = mdb_cursor_open(txn, data_dbi_, &raw); rc != 0) return error_status(rc, "verify");
+    CursorPtr cursor(raw);
+    MDB_val k;
+    MDB_val v;
+    int rc = mdb_cursor_get(raw, &k, &v, MDB_FIRST);
+    for (; rc == 0; rc = mdb_cursor_get(raw, &k, &v, MDB_NEXT)) {
+      ++found.entries;
+      if (stored_value(as_view(k), as_view(v))) continue;
+      ++found.damaged;
+      if (damaged) damaged(as_view(k), damaged_entry(as_view(k)));
+    }
+    if (rc != MDB_NOTFOUND) return error_status(rc, "verify");
+    return Status();
+  });
+  if (!s.ok()) return error(std::move(s));
+  return found;
 }
 
 // The entries stream from the table in key order (MemTable::for_each_from: no
@@ -658,11 +784,21 @@ namespace {
 
 // Writes one entry through `cursor`: a put (value non-null) or a point
 // tombstone (value null). `appending`: key is above every key in the database.
-int write_entry(MDB_cursor* cursor, std::string_view key, const std::string_view* value, bool appending) {
+// `checksummed`: the value is followed by its checksum (format version >= 2),
+// written straight into the space LMDB reserves for it (no extra copy).
+int write_entry(MDB_cursor* cursor, std::string_view key, const std::string_view* value, bool appending,
+                bool checksummed) {
   MDB_val k = as_val(key);
   if (value != nullptr) {
-    MDB_val v = as_val(*value);
-    return mdb_cursor_put(cursor, &k, &v, appending ? MDB_APPEND : 0);
+    const unsigned flags = appending ? MDB_APPEND : 0;
+    if (!checksummed) {
+      MDB_val v = as_val(*value);
+      return mdb_cursor_put(cursor, &k, &v, flags);
+    }
+    MDB_val v{value->size() + snapshot_format::kChecksumBytes, nullptr};
+    const int rc = mdb_cursor_put(cursor, &k, &v, flags | MDB_RESERVE);
+    if (rc == 0) snapshot_format::write_entry(static_cast<char*>(v.mv_data), key, *value);
+    return rc;
   }
   if (appending) return 0;
   MDB_val found;
@@ -685,18 +821,19 @@ class Snapshot::ApplyTxn {
       : snap_(snap), imm_(imm), tombstones_(tombstones), first_key_(std::move(first_key)), budget_(budget),
         applied_sequence_(applied_sequence) {}
 
-  // An LMDB rc; EINVAL with refused() set when the table holds a key LMDB cannot take.
+  // An LMDB rc; EINVAL with failure() set when the table holds a key LMDB
+  // cannot take, or when the meta the last transaction updates is damaged.
   int run(MDB_txn* txn) {
     reached_end_ = true;
     next_key_.clear();
-    refused_ = Status();
+    failure_ = Status();
     if (int rc = delete_prefixes(txn); rc != 0) return rc;
     if (int rc = write_entries(txn); rc != 0) return rc;
     if (!reached_end_) return 0;
-    return put_meta(txn, snap_.meta_dbi_, kAppliedSequenceKey, encode_le<8>(applied_sequence_));
+    return snap_.update_meta(txn, [&](SnapshotMeta& meta) { meta.applied_sequence = applied_sequence_; }, &failure_);
   }
 
-  const Status& refused() const noexcept { return refused_; }
+  const Status& failure() const noexcept { return failure_; }
   // The transaction wrote the table's last entry and applied_sequence.
   bool reached_end() const noexcept { return reached_end_; }
   // Where the next transaction starts (when !reached_end()).
@@ -728,6 +865,7 @@ class Snapshot::ApplyTxn {
     if (rc != 0 && rc != MDB_NOTFOUND) return rc;
     bool appending = rc == MDB_NOTFOUND;                                            // empty: every key is above
     const std::string last = appending ? std::string() : std::string(as_view(k));  // copied: k points into a page
+    const bool checksummed = snapshot_format::has_checksums(snap_.format_version_);
     rc = 0;
     std::uint64_t written = 0;
     imm_.for_each_from(first_key_, [&](std::string_view key, const std::string_view* value) {
@@ -737,12 +875,12 @@ class Snapshot::ApplyTxn {
         return false;
       }
       if (Status bad = snap_.check_key(key); !bad.ok()) {
-        refused_ = std::move(bad);
+        failure_ = std::move(bad);
         rc = EINVAL;
         return false;
       }
       appending = appending || key > last;
-      rc = write_entry(raw, key, value, appending);
+      rc = write_entry(raw, key, value, appending, checksummed);
       written += key.size() + (value != nullptr ? value->size() : 0);
       return rc == 0;
     });
@@ -757,7 +895,7 @@ class Snapshot::ApplyTxn {
   const std::uint64_t applied_sequence_;
   bool reached_end_ = true;
   std::string next_key_;
-  Status refused_;
+  Status failure_;
 };
 
 // Every transaction commits with LMDB's default sync, never MDB_NOSYNC or
@@ -772,7 +910,7 @@ Status Snapshot::apply(const MemTable& imm, std::uint64_t applied_sequence) {
     ApplyTxn chunk(*this, imm, committed == 0 ? &tombstones : nullptr, std::move(first_key), apply_txn_bytes_,
                    applied_sequence);
     Status s = with_write_txn("apply", [&](MDB_txn* txn) { return chunk.run(txn); });
-    if (!chunk.refused().ok()) return chunk.refused();
+    if (!chunk.failure().ok()) return chunk.failure();
     if (!s.ok()) return s;
     ++committed;
     if (apply_commit_hook_) apply_commit_hook_(committed);

@@ -8,7 +8,10 @@
 // from inside a scan() visit.
 //
 // Databases: "data" (key -> value) and "meta" (format_version, store_id,
-// applied_sequence, open_epoch; little-endian integers). apply() writes a
+// applied_sequence, open_epoch; little-endian integers; from format version 2
+// on also meta_checksum, and every value is followed by its checksum:
+// entry_checksum.hpp). Reads verify the checksums and return Code::corruption
+// on a mismatch, never the damaged bytes. apply() writes a
 // table in several write transactions of about apply_txn_bytes() of keys and
 // values each, every one committed durably (LMDB's default sync on commit);
 // only the last one also sets applied_sequence. So the data is never older
@@ -39,6 +42,7 @@
 #include <walkv/status.hpp>
 
 #include "memtable/memtable.hpp"
+#include "snapshot/entry_checksum.hpp"
 #include "snapshot/resize_lock.hpp"
 #include "snapshot/shared_env.hpp"
 #include "wal/format.hpp"
@@ -49,7 +53,7 @@ struct MDB_txn;
 namespace walkv {
 
 struct SnapshotMeta {
-  std::uint32_t format_version = 0;
+  std::uint32_t format_version = 0;  // the snapshot's layout (snapshot_format::kVersion)
   wal::StoreId store_id{};
   std::uint64_t applied_sequence = 0;
   std::uint64_t open_epoch = 0;
@@ -67,6 +71,11 @@ struct SnapshotStats {
   std::uint64_t overflow_pages = 0;
   std::uint64_t last_txnid = 0;
 };
+
+// version_mismatch when `meta` is of a newer snapshot format than this walkv
+// reads (its layout would read as damage), naming `store` and both versions;
+// OK otherwise. Used wherever a store's snapshot is opened.
+Status refuse_newer_format(const SnapshotMeta& meta, const std::string& store);
 
 class Snapshot {
  public:
@@ -115,22 +124,31 @@ class Snapshot {
 
   // True when the meta database holds a store id (the store was initialised).
   Result<bool> initialized() const;
-  // Writes a fresh meta (format version, store_id, applied 0, epoch 0). REQUIRES: !initialized()
+  // Writes a fresh meta (format version snapshot_format::kVersion, store_id,
+  // applied 0, epoch 0, meta checksum). REQUIRES: !initialized()
   // (invalid_argument otherwise). read_only: not_supported.
   Status initialize(const wal::StoreId& store_id);
   // The stored meta, as written (the caller compares format_version with what
-  // it supports). not_found when not initialized; corruption when a field has
-  // the wrong size.
+  // it supports: a newer version is returned unchecked). not_found when not
+  // initialized; corruption when a field has the wrong size, format_version is
+  // 0, or (version >= 2) meta_checksum is missing or does not match.
   Result<SnapshotMeta> meta() const;
-  // Durably records the open epoch in meta.
+  // Durably records the open epoch in meta (and the meta checksum). Errors as
+  // meta() (damaged meta is refused, never rewritten with a fresh checksum),
+  // version_mismatch (a newer format version), not_supported (read_only).
   Status set_open_epoch(std::uint64_t epoch);
+  // The layout this Snapshot reads and writes values in: the stored
+  // format_version, read when it was opened (or set by initialize()); 0 while
+  // not initialised.
+  std::uint32_t format_version() const noexcept { return format_version_; }
 
   // Keys are 1..max_key_size() bytes; any other key is invalid_argument
   // (get, apply) — the store must refuse such keys before they reach the WAL.
   std::size_t max_key_size() const noexcept { return max_key_size_; }
 
   // The value stored under key, or nullopt. Errors: invalid_argument (a key
-  // outside 1..max_key_size()), io_error (LMDB).
+  // outside 1..max_key_size()), io_error (LMDB), corruption (the entry fails
+  // its checksum, or LMDB reports a damaged page; the message names the key).
   Result<std::optional<std::string>> get(std::string_view key) const;
   // As get, but assigns a found value into `value` (reusing its capacity: no
   // allocation once it is large enough) and returns true; returns false when
@@ -141,9 +159,25 @@ class Snapshot {
   // One read transaction: the visit sees one consistent state. The views are
   // valid only during the call (aligned copies). visit must not call into this
   // Snapshot (a map resize queued meanwhile would wait for this scan, and the
-  // nested call for the resize).
+  // nested call for the resize). Errors: as get; the scan stops at the first
+  // entry that fails its checksum, after visiting the entries before it.
   Status scan(std::string_view prefix,
               const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+
+  // What verify() found.
+  struct Verification {
+    std::uint64_t entries = 0;  // entries read (all of "data")
+    std::uint64_t damaged = 0;  // entries that failed their checksum
+  };
+  // Reads every entry of "data" in one read transaction and checks its
+  // checksum (as RocksDB's DB::VerifyChecksum), calling damaged(key, error)
+  // for each entry that fails (error: the corruption Status a get of it
+  // returns, naming the key), in key order, and going on past it. A version 1
+  // snapshot has no checksums: every entry counts as sound. damaged must not
+  // call into this Snapshot (as scan's visit). Errors: io_error, corruption
+  // when LMDB itself reports a damaged page (the walk cannot go on).
+  Result<Verification> verify(
+      const std::function<void(std::string_view key, const Status& error)>& damaged) const;
 
   // For each prefix tombstone of `imm`, deletes every key under it; then
   // applies every point entry (put or delete) in key order; then sets
@@ -158,6 +192,9 @@ class Snapshot {
   // Errors: invalid_argument (a key outside 1..max_key_size(): nothing of its
   // transaction is written and applied_sequence is unchanged, but earlier
   // transactions of this apply stay committed — as after a crash),
+  // not_found (never initialised: there is no meta to record it in),
+  // corruption or version_mismatch (the stored meta that the last transaction
+  // would update is damaged or newer: that transaction is not written),
   // not_supported (read_only), no_space, io_error.
   Status apply(const MemTable& imm, std::uint64_t applied_sequence);
 
@@ -192,6 +229,25 @@ class Snapshot {
   // Another process grew the map (MDB_MAP_RESIZED): adopt its size.
   Status adopt_map_size() const;
   Status check_key(std::string_view key) const;
+  // The corruption error for an entry of `key` that fails its checksum.
+  Status damaged_entry(std::string_view key) const;
+  // The value of a stored entry (without its checksum, when the format has
+  // one), or nullopt when it fails its checksum.
+  std::optional<std::string_view> stored_value(std::string_view key, std::string_view stored) const noexcept;
+  // Sets format_version_ from the stored meta (left 0 when there is none, or
+  // when its size is damaged: meta() reports that).
+  Status read_format_version();
+  // meta() inside `txn`.
+  Status read_meta(MDB_txn* txn, SnapshotMeta* meta) const;
+  // Reads meta inside the write transaction `txn`, lets `change` modify it,
+  // and writes applied_sequence, open_epoch and (version >= 2) meta_checksum
+  // back. An LMDB rc; EINVAL with *failure set when the stored meta is
+  // damaged or of a newer version.
+  template <class Change>
+  int update_meta(MDB_txn* txn, Change&& change, Status* failure) const;
+  // Writes meta's applied_sequence, open_epoch and (version >= 2) its
+  // checksum. An LMDB rc.
+  int write_meta(MDB_txn* txn, const SnapshotMeta& meta) const;
   // One write transaction of apply() (snapshot.cpp).
   class ApplyTxn;
   // Runs fn(txn) -> Status in a read transaction, holding resize_mu() shared.
@@ -224,6 +280,7 @@ class Snapshot {
   unsigned data_dbi_ = 0;
   unsigned meta_dbi_ = 0;
   bool read_only_ = false;
+  std::uint32_t format_version_ = 0;  // see format_version()
   std::size_t max_key_size_ = 0;
   std::uint64_t apply_txn_bytes_ = kDefaultApplyTxnBytes;
   std::function<void(std::uint64_t)> apply_commit_hook_;

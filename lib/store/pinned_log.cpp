@@ -4,6 +4,7 @@
 #include <walkv/check.hpp>
 
 #include <memory>
+#include <string>
 
 namespace walkv {
 
@@ -32,6 +33,8 @@ Result<std::unique_ptr<PinnedLog>> pin_log(const std::string& dir, bool with_sta
   if (!snapshot) return error(snapshot.error());
   auto meta = (*snapshot)->meta();
   if (!meta) return error(meta.error());
+  // A newer layout would read as damage: refuse it, as open does.
+  if (Status s = refuse_newer_format(*meta, dir); !s.ok()) return error(std::move(s));
   log->meta = *meta;
   if (with_stats) {
     auto stats = (*snapshot)->stats();

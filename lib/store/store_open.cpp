@@ -182,10 +182,7 @@ Status Store::Impl::open_snapshot(bool read_only, bool* fresh) {
   }
   auto meta = snapshot_->meta();
   if (!meta) return meta.error();
-  if (meta->format_version > wal::kFormatVersion)
-    return Status(Code::version_mismatch, "store " + dir_ + " has format version " +
-                                              std::to_string(meta->format_version) + "; this walkv reads up to " +
-                                              std::to_string(wal::kFormatVersion));
+  if (Status s = refuse_newer_format(*meta, dir_); !s.ok()) return s;
   store_id_ = meta->store_id;
   applied_sequence_ = meta->applied_sequence;
   open_epoch_ = meta->open_epoch;

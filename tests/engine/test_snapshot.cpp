@@ -47,6 +47,13 @@ walkv::wal::StoreId test_store_id() {
   return id;
 }
 
+// apply() records applied_sequence in meta: the snapshot must be initialised.
+std::unique_ptr<Snapshot> open_initialized(const std::string& dir, std::uint64_t map = kMiB) {
+  auto snap = open_rw(dir, map);
+  BOOST_REQUIRE(snap->initialize(test_store_id()).ok());
+  return snap;
+}
+
 std::string value_at(const Snapshot& snap, const std::string& key) {
   auto got = snap.get(key);
   BOOST_REQUIRE_MESSAGE(got.has_value(), describe(got));
@@ -92,7 +99,7 @@ BOOST_AUTO_TEST_CASE(initialize_and_meta_round_trip) {
     BOOST_TEST(*snap->initialized());
     auto meta = snap->meta();
     BOOST_REQUIRE_MESSAGE(meta.has_value(), describe(meta));
-    BOOST_TEST(meta->format_version == walkv::wal::kFormatVersion);
+    BOOST_TEST(meta->format_version == walkv::snapshot_format::kVersion);
     BOOST_TEST((meta->store_id == test_store_id()));
     BOOST_TEST(meta->applied_sequence == 0u);
     BOOST_TEST(meta->open_epoch == 0u);
@@ -174,7 +181,7 @@ BOOST_AUTO_TEST_CASE(apply_puts_deletes_and_prefix_tombstones) {
 
 BOOST_AUTO_TEST_CASE(prefix_tombstone_spanning_many_pages) {
   TempDir dir;
-  auto snap = open_rw(dir.path(), 16 * kMiB);
+  auto snap = open_initialized(dir.path(), 16 * kMiB);
   MemTable fill;
   fill.put("p", "before-prefix");          // the prefix itself, without the slash
   fill.put("p.", "sorts-just-before");
@@ -195,7 +202,7 @@ BOOST_AUTO_TEST_CASE(prefix_tombstone_spanning_many_pages) {
 
 BOOST_AUTO_TEST_CASE(empty_prefix_tombstone_clears_everything_older) {
   TempDir dir;
-  auto snap = open_rw(dir.path());
+  auto snap = open_initialized(dir.path());
   MemTable fill;
   for (int i = 0; i < 50; ++i) fill.put(numbered("k", i), "v");
   BOOST_REQUIRE(snap->apply(fill, 1).ok());
@@ -211,7 +218,7 @@ BOOST_AUTO_TEST_CASE(empty_prefix_tombstone_clears_everything_older) {
 BOOST_AUTO_TEST_CASE(scan_visits_prefix_in_order_and_stops_early) {
   using namespace std::string_literals;
   TempDir dir;
-  auto snap = open_rw(dir.path());
+  auto snap = open_initialized(dir.path());
   MemTable t;
   for (const std::string& k : {"s/b"s, "s/a"s, "s"s, "s/c"s, "r"s, "t"s, "s/\0"s}) t.put(k, "v" + k);
   BOOST_REQUIRE(snap->apply(t, 1).ok());
@@ -267,7 +274,7 @@ BOOST_AUTO_TEST_CASE(map_grows_when_full) {
 
 BOOST_AUTO_TEST_CASE(reads_run_while_apply_grows_the_map) {
   TempDir dir;
-  auto snap = open_rw(dir.path(), kTinyMap);
+  auto snap = open_initialized(dir.path(), kTinyMap);
   MemTable seed;
   for (int i = 0; i < 20; ++i) seed.put(numbered("seed/", i), numbered("seed-value-", i));
   BOOST_REQUIRE(snap->apply(seed, 1).ok());
@@ -741,7 +748,7 @@ BOOST_AUTO_TEST_CASE(small_transactions_keep_overwrites_from_doubling_the_file) 
   // (No read transaction is open meanwhile: none pins the freed pages.)
   TempDir dir;
   auto used_after_overwrites = [&](const std::string& name, std::uint64_t txn_bytes) {
-    auto snap = open_rw(dir.subdir(name), 16 * kMiB);
+    auto snap = open_initialized(dir.subdir(name), 16 * kMiB);
     snap->set_apply_txn_bytes(txn_bytes);
     for (int round = 0; round < 3; ++round) {
       MemTable t;

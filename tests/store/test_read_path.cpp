@@ -53,9 +53,12 @@ std::unique_ptr<Store> open_store(const std::string& dir) {
   return std::move(*s);
 }
 
+// Opens the snapshot in `dir`, initialising it the first time (apply()
+// records its sequence in meta).
 std::unique_ptr<Snapshot> open_snapshot(const std::string& dir, std::uint64_t map = 1u << 20) {
   auto snap = Snapshot::open(dir, Snapshot::Mode::read_write, map);
   BOOST_REQUIRE_MESSAGE(snap.has_value(), describe(snap));
+  if (!*(*snap)->initialized()) BOOST_REQUIRE((*snap)->initialize(walkv::wal::StoreId{1}).ok());
   return std::move(*snap);
 }
 

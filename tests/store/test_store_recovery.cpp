@@ -5,6 +5,8 @@
 #include <walkv/store.hpp>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "../support/log_files.hpp"
 #include "../support/temp_dir.hpp"
@@ -221,4 +223,86 @@ BOOST_AUTO_TEST_CASE(leftover_temporary_files_are_removed_at_open) {
   auto s = Store::open(dir.path(), small_options());
   BOOST_REQUIRE(s.has_value());
   BOOST_TEST(!fs::exists(dir.sub("wal/0000000000000009.wal.tmp")));
+}
+
+// ---- the LMDB snapshot's checksums ------------------------------------------
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  BOOST_REQUIRE(out.good());
+}
+
+// Flips the lowest bit of the byte `at` bytes after the start of every
+// occurrence of `pattern` in the store's snapshot/data.mdb (the store must be
+// closed). Returns how many were flipped.
+int flip_in_snapshot(const std::string& dir, const std::string& pattern, std::size_t at) {
+  const std::string path = dir + "/snapshot/data.mdb";
+  std::string bytes = read_file(path);
+  int flipped = 0;
+  for (std::size_t found = bytes.find(pattern); found != std::string::npos; found = bytes.find(pattern, found + 1)) {
+    bytes[found + at] = static_cast<char>(bytes[found + at] ^ 1);
+    ++flipped;
+  }
+  write_file(path, bytes);
+  return flipped;
+}
+
+// A store whose snapshot holds three sessions' values (compacted, log empty).
+void make_compacted_store(const std::string& dir) {
+  auto s = Store::open(dir, small_options());
+  BOOST_REQUIRE(s.has_value());
+  for (const char* id : {"s1", "s2", "s3"})
+    BOOST_REQUIRE((*s)->put(kSync, std::string("session/") + id, std::string("state of ") + id + " #0123456789").ok());
+  BOOST_REQUIRE((*s)->compact().ok());
+  BOOST_REQUIRE((*s)->close().ok());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(damaged_snapshot_value_is_corruption_and_writing_the_key_again_heals_it) {
+  TempDir dir;
+  make_compacted_store(dir.path());
+  BOOST_REQUIRE(flip_in_snapshot(dir.path(), "state of s2 #0123456789", 5) == 1);
+
+  auto s = Store::open(dir.path(), small_options());
+  BOOST_REQUIRE_MESSAGE(s.has_value(), (s ? "ok" : s.error().to_string()));  // meta is intact: the store opens
+  auto damaged = (*s)->get("session/s2");
+  BOOST_REQUIRE(!damaged.has_value());
+  BOOST_TEST((damaged.error().code() == Code::corruption));
+  BOOST_TEST(damaged.error().message().find("\"session/s2\"") != std::string::npos, damaged.error().message());
+  auto sound = (*s)->get("session/s3");
+  BOOST_REQUIRE(sound.has_value());
+  BOOST_TEST(sound->value_or("<absent>") == "state of s3 #0123456789");
+  Status scanned = (*s)->scan("session/", [](std::string_view, std::string_view) { return true; });
+  BOOST_TEST((scanned.code() == Code::corruption));
+
+  // A new write of the key shadows the damaged entry, and compaction replaces it.
+  BOOST_REQUIRE((*s)->put(kSync, "session/s2", "rewritten").ok());
+  BOOST_TEST((*s)->get("session/s2")->value_or("<absent>") == "rewritten");
+  BOOST_REQUIRE((*s)->compact().ok());
+  BOOST_REQUIRE((*s)->close().ok());
+  auto reopened = Store::open(dir.path(), small_options());
+  BOOST_REQUIRE(reopened.has_value());
+  BOOST_TEST((*reopened)->get("session/s2")->value_or("<absent>") == "rewritten");
+  BOOST_TEST((*reopened)->scan("", [](std::string_view, std::string_view) { return true; }).ok());
+}
+
+BOOST_AUTO_TEST_CASE(damaged_snapshot_meta_refuses_to_open) {
+  TempDir dir;
+  make_compacted_store(dir.path());
+  // The applied sequence's lowest byte, right after its key in the meta
+  // database's leaf (in every copy of that page LMDB has written).
+  BOOST_REQUIRE(flip_in_snapshot(dir.path(), "applied_sequence", std::string("applied_sequence").size()) >= 1);
+  auto s = Store::open(dir.path(), small_options());
+  BOOST_REQUIRE(!s.has_value());
+  BOOST_TEST((s.error().code() == Code::corruption));
+  BOOST_TEST(s.error().message().find("meta fails its checksum") != std::string::npos, s.error().message());
 }

@@ -3,12 +3,17 @@
 #define BOOST_TEST_MODULE walkv_replay_tool
 #include <boost/test/unit_test.hpp>
 
+#include <lmdb.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
+#include <walkv/check.hpp>
 #include <walkv/store.hpp>
 
 #include "holder_process.hpp"
@@ -453,4 +458,232 @@ BOOST_AUTO_TEST_CASE(subcommand_help_names_every_flag) {
   BOOST_TEST(contains(top.out, "Examples:"));
   BOOST_TEST(contains(top.out, "Exit status:"));
   BOOST_TEST(replay({"verify"}).exit_code == 2);  // DIR is required
+}
+
+// ---------------------------------------------------------------- the snapshot's checksums
+
+namespace {
+
+// The value of snapshot key i: distinctive, so that its bytes occur once in data.mdb.
+std::string snapshot_key(int i) {
+  char key[32];
+  std::snprintf(key, sizeof key, "snap-%04d", i);
+  return key;
+}
+std::string snapshot_value(int i) { return "distinct-value-" + std::to_string(i) + "-of-the-snapshot"; }
+
+// A store whose `count` keys were compacted into the LMDB snapshot (the log
+// then holds none of them).
+struct CompactedStore {
+  TempDir tmp;
+  std::string dir = tmp.sub("store");
+  std::string data_file = dir + "/snapshot/data.mdb";
+  explicit CompactedStore(int count = 4) {
+    write_store(dir, [count](Store& store) {
+      for (int i = 0; i < count; ++i) BOOST_REQUIRE(store.put({}, snapshot_key(i), snapshot_value(i)).ok());
+      BOOST_REQUIRE(store.compact().ok());
+    });
+  }
+};
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void write_all(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  BOOST_REQUIRE(out.good());
+}
+
+// Flips the lowest bit of the last byte of snapshot_value(i) for each
+// i in `damaged` (the store must be closed). Each value must occur exactly
+// once in data.mdb, unless `stale_copies` allows more: a page split leaves
+// stale bytes in the pages' free space, and every occurrence is flipped then
+// (damage there is harmless; one of them is the live entry). The last byte,
+// not a digit: a flipped digit could turn one value into another's pattern.
+void flip_snapshot_values(const std::string& data_file, const std::vector<int>& damaged,
+                          bool stale_copies = false) {
+  std::string bytes = read_all(data_file);
+  for (int i : damaged) {
+    const std::string pattern = snapshot_value(i);
+    std::size_t found = bytes.find(pattern);
+    BOOST_REQUIRE_MESSAGE(found != std::string::npos, pattern << " not in data.mdb");
+    BOOST_REQUIRE_MESSAGE(stale_copies || bytes.find(pattern, found + 1) == std::string::npos,
+                          pattern << " twice in data.mdb");
+    for (; found != std::string::npos; found = bytes.find(pattern, found + 1))
+      bytes[found + pattern.size() - 1] = static_cast<char>(bytes[found + pattern.size() - 1] ^ 1);
+  }
+  write_all(data_file, bytes);
+}
+
+// Overwrites meta's format_version in the store's snapshot through LMDB
+// itself, as another walkv version would have left it.
+void set_snapshot_format_version(const std::string& dir, std::uint32_t version) {
+  MDB_env* env = nullptr;
+  BOOST_REQUIRE(mdb_env_create(&env) == 0);
+  BOOST_REQUIRE(mdb_env_set_maxdbs(env, 2) == 0);
+  BOOST_REQUIRE(mdb_env_open(env, (dir + "/snapshot").c_str(), 0, 0600) == 0);
+  MDB_txn* txn = nullptr;
+  BOOST_REQUIRE(mdb_txn_begin(env, nullptr, 0, &txn) == 0);
+  MDB_dbi meta;
+  BOOST_REQUIRE(mdb_dbi_open(txn, "meta", 0, &meta) == 0);
+  std::string key = "format_version";
+  std::string value(4, '\0');
+  for (int b = 0; b < 4; ++b) value[b] = static_cast<char>((version >> (8 * b)) & 0xff);
+  MDB_val k{key.size(), key.data()};
+  MDB_val v{value.size(), value.data()};
+  BOOST_REQUIRE(mdb_put(txn, meta, &k, &v, 0) == 0);
+  BOOST_REQUIRE(mdb_txn_commit(txn) == 0);
+  mdb_env_close(env);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(check_snapshot_counts_and_lists_damaged_entries_in_key_order) {
+  CompactedStore store(6);
+  auto clean = check_snapshot(store.dir);
+  BOOST_REQUIRE_MESSAGE(clean.has_value(), walkv::test::error_text(clean));
+  BOOST_TEST(clean->format_version == 2u);
+  BOOST_TEST(clean->has_checksums());
+  BOOST_TEST(clean->entries == 6u);
+  BOOST_TEST(clean->damaged == 0u);
+  BOOST_TEST(clean->listed.empty());
+
+  flip_snapshot_values(store.data_file, {4, 1});
+  auto damaged = check_snapshot(store.dir);
+  BOOST_REQUIRE_MESSAGE(damaged.has_value(), walkv::test::error_text(damaged));
+  BOOST_TEST(damaged->entries == 6u);
+  BOOST_TEST(damaged->damaged == 2u);
+  BOOST_REQUIRE_EQUAL(damaged->listed.size(), 2u);
+  BOOST_TEST(damaged->listed[0].key == snapshot_key(1));
+  BOOST_TEST(damaged->listed[1].key == snapshot_key(4));
+  BOOST_TEST(contains(damaged->listed[0].reason, "\"" + snapshot_key(1) + "\" fails its checksum"));
+  BOOST_TEST(!contains(damaged->listed[0].reason, snapshot_value(1)));  // names the key, never the value
+
+  TempDir other;
+  BOOST_TEST((check_snapshot(other.path()).error().code() == Code::not_found));
+}
+
+BOOST_AUTO_TEST_CASE(verify_reports_a_clean_snapshot_with_exit_0) {
+  CompactedStore store(4);
+  ToolRun run = replay({store.dir});
+  BOOST_TEST_INFO(run.all());
+  BOOST_TEST(run.exit_code == 0);
+  BOOST_TEST(contains(run.out, "\n  snapshot: 4 entries, format version 2, 0 fail their checksum\n"));
+  BOOST_TEST(!contains(run.out, "CORRUPTION"));
+  BOOST_TEST(contains(run.out, "verdict: clean"));
+
+  ToolRun json = replay({"verify", store.dir, "--json"});
+  BOOST_TEST_INFO(json.all());
+  BOOST_TEST(json.exit_code == 0);
+  auto lines = parse_json_lines(json.out);
+  auto snapshot = lines_of_type(lines, "snapshot");
+  BOOST_REQUIRE_EQUAL(snapshot.size(), 1u);
+  BOOST_TEST(snapshot[0]["format_version"] == 2);
+  BOOST_TEST(snapshot[0]["entries"] == 4);
+  BOOST_TEST(snapshot[0]["damaged"] == 0);
+  BOOST_TEST(snapshot[0]["checksums"] == true);
+  BOOST_TEST(lines_of_type(lines, "snapshot_damage").empty());
+  // After the log's check, before the verdict.
+  BOOST_REQUIRE_GE(lines.size(), 3u);
+  BOOST_TEST(lines.front()["type"] == "check");
+  BOOST_TEST(lines[1]["type"] == "snapshot");
+  BOOST_TEST(lines.back()["type"] == "verdict");
+}
+
+BOOST_AUTO_TEST_CASE(verify_names_a_damaged_snapshot_entry_with_exit_1_while_the_log_is_clean) {
+  CompactedStore store(4);
+  flip_snapshot_values(store.data_file, {2});
+  const std::string key = snapshot_key(2);
+
+  ToolRun run = replay({store.dir});
+  BOOST_TEST_INFO(run.all());
+  BOOST_TEST(run.exit_code == 1);
+  BOOST_TEST(contains(run.out, "\n  snapshot: 4 entries, format version 2, 1 fail their checksum\n"));
+  BOOST_TEST(contains(run.out, "\n  CORRUPTION: snapshot/data.mdb: "));
+  BOOST_TEST(contains(run.out, "the entry of key \"" + key + "\" fails its checksum"));
+  BOOST_TEST(!contains(run.out, "more damaged entries"));
+  BOOST_TEST(contains(run.out, "recovery would replay 0 frame(s)"));  // the log itself is sound
+  BOOST_TEST(contains(run.out, "verdict: SNAPSHOT DAMAGED (the store opens;"));
+
+  ToolRun json = replay({store.dir, "--json"});
+  BOOST_TEST_INFO(json.all());
+  BOOST_TEST(json.exit_code == 1);
+  auto lines = parse_json_lines(json.out);
+  auto snapshot = lines_of_type(lines, "snapshot");
+  BOOST_REQUIRE_EQUAL(snapshot.size(), 1u);
+  BOOST_TEST(snapshot[0]["entries"] == 4);
+  BOOST_TEST(snapshot[0]["damaged"] == 1);
+  auto damage = lines_of_type(lines, "snapshot_damage");
+  BOOST_REQUIRE_EQUAL(damage.size(), 1u);
+  BOOST_TEST(damage[0]["key"] == key);
+  BOOST_TEST(contains(damage[0]["reason"].get<std::string>(), key));
+  BOOST_TEST(lines_of_type(lines, "damage").empty());  // nothing in the log
+  auto verdict = lines_of_type(lines, "verdict");
+  BOOST_REQUIRE_EQUAL(verdict.size(), 1u);
+  BOOST_TEST(verdict[0]["result"] == "snapshot_damaged");
+  BOOST_TEST(verdict[0]["exit"] == 1);
+  BOOST_TEST(lines_of_type(lines, "check")[0]["corrupt"] == false);
+}
+
+BOOST_AUTO_TEST_CASE(verify_lists_the_first_100_damaged_entries_and_counts_the_rest) {
+  constexpr int kEntries = 130;
+  CompactedStore store(kEntries);
+  std::vector<int> all(kEntries);
+  for (int i = 0; i < kEntries; ++i) all[i] = i;
+  flip_snapshot_values(store.data_file, all, /*stale_copies=*/true);
+
+  ToolRun run = replay({store.dir});
+  BOOST_TEST_INFO(run.all());
+  BOOST_TEST(run.exit_code == 1);
+  BOOST_TEST(contains(run.out, "snapshot: 130 entries, format version 2, 130 fail their checksum\n"));
+  BOOST_TEST(count_lines_starting(run.out, "  CORRUPTION: snapshot/data.mdb: ") == kMaxListedSnapshotDamage);
+  BOOST_TEST(contains(run.out, "\"" + snapshot_key(99) + "\" fails"));
+  BOOST_TEST(!contains(run.out, "\"" + snapshot_key(100) + "\" fails"));
+  BOOST_TEST(contains(run.out, "\n  ... and 30 more damaged entries\n"));
+
+  auto lines = parse_json_lines(replay({store.dir, "--json"}).out);
+  BOOST_TEST(lines_of_type(lines, "snapshot").at(0)["damaged"] == kEntries);
+  auto damage = lines_of_type(lines, "snapshot_damage");
+  BOOST_REQUIRE_EQUAL(damage.size(), kMaxListedSnapshotDamage);
+  BOOST_TEST(damage.front()["key"] == snapshot_key(0));
+  BOOST_TEST(damage.back()["key"] == snapshot_key(99));
+}
+
+BOOST_AUTO_TEST_CASE(verify_counts_a_version_1_snapshot_without_checksums) {
+  CompactedStore store(3);
+  set_snapshot_format_version(store.dir, 1);
+  auto check = check_snapshot(store.dir);
+  BOOST_REQUIRE_MESSAGE(check.has_value(), walkv::test::error_text(check));
+  BOOST_TEST(check->format_version == 1u);
+  BOOST_TEST(!check->has_checksums());
+  BOOST_TEST(check->entries == 3u);
+
+  ToolRun run = replay({store.dir});
+  BOOST_TEST_INFO(run.all());
+  BOOST_TEST(run.exit_code == 0);
+  BOOST_TEST(contains(run.out, "\n  snapshot: 3 entries, format version 1 (no checksums)\n"));
+  auto snapshot = lines_of_type(parse_json_lines(replay({store.dir, "--json"}).out), "snapshot");
+  BOOST_REQUIRE_EQUAL(snapshot.size(), 1u);
+  BOOST_TEST(snapshot[0]["format_version"] == 1);
+  BOOST_TEST(snapshot[0]["checksums"] == false);
+  BOOST_TEST(snapshot[0]["damaged"] == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_newer_snapshot_format_is_refused_not_read_as_damage) {
+  CompactedStore store(3);
+  set_snapshot_format_version(store.dir, 3);
+  auto check = check_snapshot(store.dir);
+  BOOST_REQUIRE(!check.has_value());
+  BOOST_TEST((check.error().code() == Code::version_mismatch));
+  BOOST_TEST(contains(check.error().message(), "snapshot format version 3; this walkv reads up to 2"));
+  BOOST_TEST((check_log(store.dir).error().code() == Code::version_mismatch));  // pin_log refuses it too
+
+  ToolRun run = replay({store.dir});
+  BOOST_TEST_INFO(run.all());
+  BOOST_TEST(run.exit_code == 2);
+  BOOST_TEST(contains(run.err, "version mismatch: store " + store.dir + " has snapshot format version 3"));
+  BOOST_TEST(!contains(run.out, "CORRUPTION"));
 }
