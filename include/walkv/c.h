@@ -124,7 +124,8 @@ typedef enum walkv_skip_reason_t {
   WALKV_SKIP_MALFORMED = 0,           /**< The stored value does not decode. */
   WALKV_SKIP_NUMBER_MISMATCH = 1,     /**< It holds another checkpoint's number. */
   WALKV_SKIP_HASH_MISMATCH = 2,       /**< The XXH3-64 of the stored state differs from the stored hash. */
-  WALKV_SKIP_INCOMPATIBLE_VERSION = 3 /**< Another major application version (or not semver). */
+  WALKV_SKIP_INCOMPATIBLE_VERSION = 3, /**< Another major application version (or not semver). */
+  WALKV_SKIP_DAMAGED = 4               /**< The store reports its entry damaged (it fails the snapshot's checksum). */
 } walkv_skip_reason_t;
 
 /**

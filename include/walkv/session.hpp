@@ -141,6 +141,7 @@ enum class SkipReason : std::uint8_t {
   number_mismatch,       // it holds another checkpoint's number
   hash_mismatch,         // XXH3-64 of the stored state differs from the stored hash
   incompatible_version,  // another major application version (or not semver)
+  damaged,               // the store reports its entry damaged (it fails the LMDB snapshot's checksum)
 };
 const char* skip_reason_name(SkipReason r) noexcept;
 

@@ -104,10 +104,26 @@ class Store {
   // ascending byte order, on a consistent view taken at the start of the call.
   // Stops early when visit returns false. The string_views are valid only
   // during the call to visit. Do not call Store methods that write from visit.
-  // Errors: io_error, corruption (a snapshot entry in the range fails its
-  // checksum, as get: the scan stops there, after visiting the keys before it).
+  // Errors: io_error, corruption (an entry of the LMDB snapshot in the range
+  // fails its checksum, as get, and no newer write hides it; nothing is
+  // visited then).
   Status scan(std::string_view prefix,
               const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+
+  // Called by scan for an entry of the LMDB snapshot that fails its checksum
+  // (bit rot in snapshot/data.mdb) and that no newer write hides, with the
+  // corruption Status a get of the key returns. Return true to go on without
+  // the entry, false to make scan return that error.
+  using DamagedFn = std::function<bool(std::string_view key, const Status& error)>;
+  // As scan(prefix, visit), but damaged entries go to on_damaged (as
+  // LevelDB's log reader hands corruption to its Reporter) instead of failing
+  // the whole scan: a caller can still read what is sound, e.g. fall back to
+  // an older record. on_damaged is called for every damaged key in the range
+  // before visit sees any key; an empty on_damaged behaves as scan(prefix,
+  // visit). Errors: io_error; corruption when on_damaged returns false.
+  Status scan(std::string_view prefix,
+              const std::function<bool(std::string_view key, std::string_view value)>& visit,
+              const DamagedFn& on_damaged) const;
 
   // Makes every write that returned before the call durable (fdatasync).
   // Errors: poisoned, io_error.

@@ -45,7 +45,7 @@ const char* walkv_session_status_name(walkv_session_status_t status) noexcept {
 
 const char* walkv_skip_reason_name(walkv_skip_reason_t reason) noexcept {
   int value = static_cast<int>(reason);
-  if (value < WALKV_SKIP_MALFORMED || value > WALKV_SKIP_INCOMPATIBLE_VERSION) return "unknown";
+  if (value < WALKV_SKIP_MALFORMED || value > WALKV_SKIP_DAMAGED) return "unknown";
   return walkv::skip_reason_name(static_cast<walkv::SkipReason>(value));
 }
 

@@ -75,12 +75,31 @@ Result<std::vector<SessionInfo>> read_records(const Store& store, std::string_vi
 
 Result<std::vector<RawRecord>> read_raw_records(const Store& store, std::string_view id_prefix) {
   std::vector<RawRecord> records;
-  Status scanned = scan_records(store, id_prefix, [&](const std::string& id, std::string_view value) {
-    auto info = decode_record_for(id, value);
-    records.push_back(RawRecord{id, info ? std::optional<SessionInfo>(std::move(*info)) : std::nullopt});
-    return true;
-  });
+  auto record_id = [](std::string_view key) -> std::optional<std::string> {
+    auto parsed = parse_key(key);
+    if (!parsed || parsed->kind != ParsedKey::Kind::record) return std::nullopt;
+    return std::string(parsed->id);
+  };
+  // Records the store reports damaged (snapshot checksum) count as undecodable:
+  // reported before the visits, merged by id below.
+  std::vector<RawRecord> damaged;
+  Status scanned = store.scan(
+      id_prefix_key(id_prefix),
+      [&](std::string_view key, std::string_view value) {
+        if (auto id = record_id(key)) {
+          auto info = decode_record_for(*id, value);
+          records.push_back(RawRecord{*id, info ? std::optional<SessionInfo>(std::move(*info)) : std::nullopt});
+        }
+        return true;
+      },
+      [&](std::string_view key, const Status&) {
+        if (auto id = record_id(key)) damaged.push_back(RawRecord{*id, std::nullopt});
+        return true;
+      });
   if (!scanned) return error(scanned);
+  if (damaged.empty()) return records;
+  for (auto& d : damaged) records.push_back(std::move(d));
+  std::sort(records.begin(), records.end(), [](const RawRecord& a, const RawRecord& b) { return a.id < b.id; });
   return records;
 }
 
@@ -97,15 +116,35 @@ Result<std::vector<std::string>> index_keys_pointing_at(const Store& store, std:
 Result<std::vector<StoredCheckpoint>> read_checkpoints(const Store& store, std::string_view id) {
   std::string prefix = checkpoint_prefix(id);
   std::vector<StoredCheckpoint> stored;
-  Status scanned = store.scan(prefix, [&](std::string_view key, std::string_view value) {
+  auto number_of = [&](std::string_view key) -> std::optional<std::uint64_t> {
     auto parsed = parse_key(key);
-    if (parsed && parsed->kind == ParsedKey::Kind::checkpoint && parsed->id == id) {
-      stored.push_back({parsed->number, std::string(value)});
-    }
-    return true;
-  });
+    if (parsed && parsed->kind == ParsedKey::Kind::checkpoint && parsed->id == id) return parsed->number;
+    return std::nullopt;
+  };
+  std::vector<StoredCheckpoint> damaged;  // reported before the visits: merged below
+  Status scanned = store.scan(
+      prefix,
+      [&](std::string_view key, std::string_view value) {
+        if (auto number = number_of(key)) stored.push_back({*number, std::string(value), Status()});
+        return true;
+      },
+      [&](std::string_view key, const Status& damage) {
+        if (auto number = number_of(key)) damaged.push_back({*number, std::string(), damage});
+        return true;
+      });
   if (!scanned) return error(scanned);
+  if (damaged.empty()) return stored;
+  for (auto& d : damaged) stored.push_back(std::move(d));
+  std::sort(stored.begin(), stored.end(),
+            [](const StoredCheckpoint& a, const StoredCheckpoint& b) { return a.number < b.number; });
   return stored;
+}
+
+Validated validate(const StoredCheckpoint& stored, std::string_view app_version) {
+  if (stored.damage.ok()) return validate(stored.value, stored.number, app_version);
+  Validated result;
+  result.skip = SkippedCheckpoint{stored.number, SkipReason::damaged, stored.damage.message()};
+  return result;
 }
 
 Validated validate(std::string_view value, std::uint64_t number, std::string_view app_version) {
@@ -153,7 +192,7 @@ Result<Resolution> resolve_latest(const ReadContext& context, std::string_view i
   if (!stored) return error(stored.error());
   Resolution resolution;
   for (auto it = stored->rbegin(); it != stored->rend(); ++it) {
-    Validated validated = validate(it->value, it->number, context.app_version);
+    Validated validated = validate(*it, context.app_version);
     if (validated.skip) {
       resolution.skipped.push_back(std::move(*validated.skip));
       continue;

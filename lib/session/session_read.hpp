@@ -48,8 +48,11 @@ Result<std::vector<std::string>> index_keys_pointing_at(const Store& store, std:
 struct StoredCheckpoint {
   std::uint64_t number = 0;
   std::string value;
+  Status damage;  // not ok: the store reports the entry damaged (value empty)
 };
-// The checkpoints of `id` as stored, ascending, from one consistent view.
+// The checkpoints of `id` as stored, ascending, from one consistent view; an
+// entry the store reports damaged is listed with its damage, so that readers
+// can pass over it to an older checkpoint.
 Result<std::vector<StoredCheckpoint>> read_checkpoints(const Store& store, std::string_view id);
 
 struct Validated {
@@ -59,6 +62,8 @@ struct Validated {
   std::optional<Checkpoint> decoded;      // set whenever the value decodes
 };
 Validated validate(std::string_view value, std::uint64_t number, std::string_view app_version);
+// As validate(value, ...); a damaged entry is skipped with SkipReason::damaged.
+Validated validate(const StoredCheckpoint& stored, std::string_view app_version);
 
 // Replaces the stored state of an encrypted checkpoint with its plaintext.
 // No-op for a checkpoint in clear. Errors: invalid_argument (no keys, no key

@@ -34,6 +34,7 @@ const char* skip_reason_name(SkipReason r) noexcept {
     case SkipReason::number_mismatch: return "number_mismatch";
     case SkipReason::hash_mismatch: return "hash_mismatch";
     case SkipReason::incompatible_version: return "incompatible_version";
+    case SkipReason::damaged: return "damaged";
   }
   return "unknown";
 }
@@ -528,7 +529,7 @@ Result<std::vector<CheckpointSummary>> SessionStore::list_checkpoints(std::strin
   if (!stored) return error(stored.error());
   std::vector<CheckpointSummary> summaries;
   for (auto it = stored->rbegin(); it != stored->rend(); ++it) {
-    session::Validated validated = session::validate(it->value, it->number, options_.app_version);
+    session::Validated validated = session::validate(*it, options_.app_version);
     CheckpointSummary summary;
     summary.number = it->number;
     if (validated.decoded) {

@@ -719,9 +719,9 @@ Status Snapshot::damaged_entry(std::string_view key) const {
                                       "every damaged entry)");
 }
 
-Status Snapshot::scan(
-    std::string_view prefix,
-    const std::function<bool(std::string_view key, std::string_view value)>& visit) const {
+Status Snapshot::scan(std::string_view prefix,
+                      const std::function<bool(std::string_view key, std::string_view value)>& visit,
+                      const DamagedFn& damaged) const {
   // No stored key can start with a prefix longer than the longest key.
   if (prefix.size() > max_key_size_) return Status();
   return with_read_txn("scan", [&](MDB_txn* txn) {
@@ -737,9 +737,12 @@ Status Snapshot::scan(
     while (rc == 0 && starts_with(as_view(k), prefix)) {
       key_copy.assign(as_view(k));
       const std::optional<std::string_view> stored = stored_value(key_copy, as_view(v));
-      if (!stored) return damaged_entry(key_copy);
-      value_copy.assign(*stored);
-      if (!visit(key_copy, value_copy)) return Status();
+      if (stored) {
+        value_copy.assign(*stored);
+        if (!visit(key_copy, value_copy)) return Status();
+      } else if (Status error = damaged_entry(key_copy); !damaged || !damaged(key_copy, error)) {
+        return error;
+      }
       rc = mdb_cursor_get(raw, &k, &v, MDB_NEXT);
     }
     if (rc != 0 && rc != MDB_NOTFOUND) return error_status(rc, "scan");

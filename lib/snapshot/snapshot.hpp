@@ -159,10 +159,15 @@ class Snapshot {
   // One read transaction: the visit sees one consistent state. The views are
   // valid only during the call (aligned copies). visit must not call into this
   // Snapshot (a map resize queued meanwhile would wait for this scan, and the
-  // nested call for the resize). Errors: as get; the scan stops at the first
-  // entry that fails its checksum, after visiting the entries before it.
+  // nested call for the resize). An entry that fails its checksum is never
+  // visited: damaged(key, error) is called for it instead (error: what a get
+  // of it returns); the scan goes on when damaged returns true, and returns
+  // that error when it returns false or is empty (the default), after the
+  // entries before it were visited. Errors: as get.
+  using DamagedFn = std::function<bool(std::string_view key, const Status& error)>;
   Status scan(std::string_view prefix,
-              const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+              const std::function<bool(std::string_view key, std::string_view value)>& visit,
+              const DamagedFn& damaged = {}) const;
 
   // What verify() found.
   struct Verification {

@@ -52,15 +52,28 @@ Result<bool> Store::Impl::get(std::string_view key, std::string& value) const {
   return snapshot_->get_into(key, value);  // copies into value's capacity; untouched on a miss
 }
 
-Status Store::Impl::scan(std::string_view prefix,
-                         const std::function<bool(std::string_view, std::string_view)>& visit) const {
+// A snapshot entry that fails its checksum matters only when no newer write
+// hides it: a key written (or removed) again since reads as that write.
+Status Store::Impl::scan(std::string_view prefix, const std::function<bool(std::string_view, std::string_view)>& visit,
+                         const Store::DamagedFn& on_damaged) const {
   const Tables t = tables();
   auto hidden_by = [](const MemTable* table, std::string_view key) { return table && table->covered(key); };
+  auto hidden = [&](std::string_view key) { return hidden_by(t.mem.get(), key) || hidden_by(t.imm.get(), key); };
+  // A damaged entry is also shadowed by a newer point write (or removal) of its key.
+  auto written_in = [](const MemTable* table, std::string_view key) {
+    return table && table->get(key).found != MemTable::Found::absent;
+  };
+  auto shadowed = [&](std::string_view key) {
+    return hidden(key) || written_in(t.mem.get(), key) || written_in(t.imm.get(), key);
+  };
   std::map<std::string, std::optional<std::string>, std::less<>> merged;
-  Status s = snapshot_->scan(prefix, [&](std::string_view k, std::string_view v) {
-    if (!hidden_by(t.mem.get(), k) && !hidden_by(t.imm.get(), k)) merged.emplace(std::string(k), std::string(v));
-    return true;
-  });
+  Status s = snapshot_->scan(
+      prefix,
+      [&](std::string_view k, std::string_view v) {
+        if (!hidden(k)) merged.emplace(std::string(k), std::string(v));
+        return true;
+      },
+      [&](std::string_view k, const Status& error) { return shadowed(k) || (on_damaged && on_damaged(k, error)); });
   if (!s.ok()) return s;
   if (t.imm) {
     for (auto& e : t.imm->collect(prefix)) {

@@ -293,7 +293,11 @@ Result<std::optional<std::string>> Store::get(std::string_view key) const { retu
 Result<bool> Store::get(std::string_view key, std::string& value) const { return impl_->get(key, value); }
 Status Store::scan(std::string_view prefix,
                    const std::function<bool(std::string_view, std::string_view)>& visit) const {
-  return impl_->scan(prefix, visit);
+  return impl_->scan(prefix, visit, {});
+}
+Status Store::scan(std::string_view prefix, const std::function<bool(std::string_view, std::string_view)>& visit,
+                   const DamagedFn& on_damaged) const {
+  return impl_->scan(prefix, visit, on_damaged);
 }
 Status Store::sync() { return impl_->sync(); }
 Status Store::compact() { return impl_->compact(); }

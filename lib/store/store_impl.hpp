@@ -50,8 +50,8 @@ class Store::Impl {
   Status sync();
   Result<std::optional<std::string>> get(std::string_view key) const;
   Result<bool> get(std::string_view key, std::string& value) const;
-  Status scan(std::string_view prefix,
-              const std::function<bool(std::string_view, std::string_view)>& visit) const;
+  Status scan(std::string_view prefix, const std::function<bool(std::string_view, std::string_view)>& visit,
+              const Store::DamagedFn& on_damaged) const;
   Status close();
 
   // ---- compaction (compaction.cpp)

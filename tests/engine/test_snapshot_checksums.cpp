@@ -7,14 +7,13 @@
 #include <lmdb.h>
 
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "memtable/memtable.hpp"
 #include "snapshot/entry_checksum.hpp"
 #include "snapshot/snapshot.hpp"
+#include "../support/log_files.hpp"
 #include "../support/temp_dir.hpp"
 
 using walkv::Code;
@@ -44,27 +43,16 @@ walkv::wal::StoreId test_store_id() {
   return id;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void write_file(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  BOOST_REQUIRE(out.good());
-}
-
 // Flips the lowest bit of the byte `at` bytes into the only occurrence of
 // `pattern` in data.mdb (the environment must be closed).
 void flip_in_data_file(const std::string& dir, const std::string& pattern, std::size_t at) {
   const std::string path = dir + "/data.mdb";
-  std::string bytes = read_file(path);
+  std::string bytes = walkv::test::read_bytes(path);
   const std::size_t found = bytes.find(pattern);
   BOOST_REQUIRE_MESSAGE(found != std::string::npos, "pattern not in data.mdb");
   BOOST_REQUIRE_MESSAGE(bytes.find(pattern, found + 1) == std::string::npos, "pattern twice in data.mdb");
   bytes[found + at] = static_cast<char>(bytes[found + at] ^ 1);
-  write_file(path, bytes);
+  walkv::test::write_bytes(path, bytes);
 }
 
 std::string le64(std::uint64_t v) {
