@@ -647,11 +647,7 @@ template <class Change>
 int Snapshot::update_meta(MDB_txn* txn, Change&& change, Status* failure) const {
   SnapshotMeta meta;
   *failure = read_meta(txn, &meta);
-  if (failure->ok() && meta.format_version > snapshot_format::kVersion) {
-    *failure = Status(Code::version_mismatch, "LMDB snapshot " + path_ + " has format version " +
-                                                  std::to_string(meta.format_version) + "; this walkv writes up to " +
-                                                  std::to_string(snapshot_format::kVersion));
-  }
+  if (failure->ok()) *failure = refuse_newer_format(meta, path_);
   if (!failure->ok()) return EINVAL;
   change(meta);
   return write_meta(txn, meta);

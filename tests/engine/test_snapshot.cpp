@@ -17,6 +17,7 @@
 #include "memtable/memtable.hpp"
 #include "snapshot/snapshot.hpp"
 #include "../support/temp_dir.hpp"
+#include "snapshot_helpers.hpp"
 
 using walkv::Code;
 using walkv::MemTable;
@@ -25,27 +26,12 @@ using walkv::test::TempDir;
 
 namespace {
 
-// The error text of a failed Result, for assertion messages (which Boost
-// evaluates even when the assertion holds).
-template <class T>
-std::string describe(const walkv::Result<T>& r) {
-  return r.has_value() ? "ok" : r.error().to_string();
-}
+using walkv::test::describe;
+using walkv::test::kMiB;
+using walkv::test::open_rw;
+using walkv::test::test_store_id;
 
-constexpr std::uint64_t kMiB = 1024 * 1024;
 constexpr std::uint64_t kTinyMap = 64 * 1024;
-
-std::unique_ptr<Snapshot> open_rw(const std::string& dir, std::uint64_t map = kMiB) {
-  auto snap = Snapshot::open(dir, Snapshot::Mode::read_write, map);
-  BOOST_REQUIRE_MESSAGE(snap.has_value(), describe(snap));
-  return std::move(*snap);
-}
-
-walkv::wal::StoreId test_store_id() {
-  walkv::wal::StoreId id{};
-  for (std::size_t i = 0; i < id.size(); ++i) id[i] = static_cast<std::uint8_t>(0xa0 + i);
-  return id;
-}
 
 // apply() records applied_sequence in meta: the snapshot must be initialised.
 std::unique_ptr<Snapshot> open_initialized(const std::string& dir, std::uint64_t map = kMiB) {

@@ -15,6 +15,7 @@
 #include "snapshot/snapshot.hpp"
 #include "../support/log_files.hpp"
 #include "../support/temp_dir.hpp"
+#include "snapshot_helpers.hpp"
 
 using walkv::Code;
 using walkv::MemTable;
@@ -24,24 +25,9 @@ namespace format = walkv::snapshot_format;
 
 namespace {
 
-template <class T>
-std::string describe(const walkv::Result<T>& r) {
-  return r.has_value() ? "ok" : r.error().to_string();
-}
-
-constexpr std::uint64_t kMiB = 1024 * 1024;
-
-std::unique_ptr<Snapshot> open_rw(const std::string& dir) {
-  auto snap = Snapshot::open(dir, Snapshot::Mode::read_write, kMiB);
-  BOOST_REQUIRE_MESSAGE(snap.has_value(), describe(snap));
-  return std::move(*snap);
-}
-
-walkv::wal::StoreId test_store_id() {
-  walkv::wal::StoreId id{};
-  for (std::size_t i = 0; i < id.size(); ++i) id[i] = static_cast<std::uint8_t>(0xa0 + i);
-  return id;
-}
+using walkv::test::describe;
+using walkv::test::open_rw;
+using walkv::test::test_store_id;
 
 // Flips the lowest bit of the byte `at` bytes into the only occurrence of
 // `pattern` in data.mdb (the environment must be closed).
