@@ -28,17 +28,28 @@ std::string step_text(const SessionInfo& info) {
   return std::to_string(info.step) + "/" + std::to_string(info.total_steps);
 }
 
+// A damaged session's problem without the "session '<id>': " the library
+// starts it with (the line names the session already).
+std::string problem_text(const DamagedSession& damaged) {
+  const std::string& message = damaged.problem.message();
+  const std::string label = "session '" + printable(damaged.id) + "': ";
+  if (message.size() > label.size() && message.compare(0, label.size(), label) == 0) return message.substr(label.size());
+  return message;
+}
+
 }  // namespace
 
-Verdict verdict_of(const LogCheck& check, bool snapshot_damaged) noexcept {
+Verdict verdict_of(const LogCheck& check, bool snapshot_damaged, bool sessions_damaged) noexcept {
   if (check.corrupt) return Verdict::corrupt;  // the graver: open refuses the log
   if (snapshot_damaged) return Verdict::snapshot_damaged;
+  if (sessions_damaged) return Verdict::sessions_damaged;
   if (check.torn_tail) return Verdict::torn_tail;
   return Verdict::clean;
 }
 
 bool is_problem(Verdict verdict) noexcept {
-  return verdict == Verdict::corrupt || verdict == Verdict::snapshot_damaged;
+  return verdict == Verdict::corrupt || verdict == Verdict::snapshot_damaged ||
+         verdict == Verdict::sessions_damaged;
 }
 
 const char* verdict_name(Verdict verdict) noexcept {
@@ -47,6 +58,7 @@ const char* verdict_name(Verdict verdict) noexcept {
     case Verdict::torn_tail: return "torn_tail";
     case Verdict::corrupt: return "corrupt";
     case Verdict::snapshot_damaged: return "snapshot_damaged";
+    case Verdict::sessions_damaged: return "sessions_damaged";
   }
   return "unknown";
 }
@@ -207,6 +219,18 @@ void ReplayReport::info_json(const SessionInfo& info) {
                   {"reason", info.reason}});
 }
 
+void ReplayReport::damaged_sessions(const std::vector<DamagedSession>& sessions) {
+  if (sessions.empty()) return;
+  if (format_ == OutputFormat::text) out_ << "damaged sessions: " << sessions.size() << '\n';
+  for (const DamagedSession& damaged : sessions) {
+    if (format_ == OutputFormat::json_lines) {
+      emit(out_, json{{"type", "damaged_session"}, {"id", damaged.id}, {"problem", damaged.problem.message()}});
+    } else {
+      out_ << "  CORRUPTION: session \"" << printable(damaged.id) << "\": " << problem_text(damaged) << '\n';
+    }
+  }
+}
+
 void ReplayReport::sessions(const std::vector<InterruptedSession>& sessions, const std::string& view) {
   if (format_ == OutputFormat::text) {
     out_ << "interrupted sessions: " << sessions.size();
@@ -273,6 +297,10 @@ void ReplayReport::verdict(Verdict verdict, int exit_code) {
     case Verdict::snapshot_damaged:
       out_ << "verdict: SNAPSHOT DAMAGED (the store opens; reads of the entries listed fail with corruption "
               "until their keys are written again)\n";
+      break;
+    case Verdict::sessions_damaged:
+      out_ << "verdict: SESSIONS DAMAGED (the store opens; the sessions listed are left out of session listings "
+              "and resumes until SessionStore::repair rebuilds or drop removes them)\n";
       break;
   }
 }

@@ -1,7 +1,8 @@
 // walkv-replay — how the verification, the repair and the sessions are
 // shown: human-readable text, or JSON Lines (one object per line, each with a
 // "type" field: "check", "damage", "snapshot", "snapshot_damage",
-// "repair_plan", "repair", "session", "session_info", "verdict").
+// "repair_plan", "repair", "session", "session_info", "damaged_session",
+// "verdict").
 #pragma once
 
 #include <cstdint>
@@ -19,9 +20,15 @@ enum class OutputFormat { text, json_lines };
 
 // What the verdict is: the log's state (clean, torn tail, corrupt), or, when
 // the log opens but the snapshot has entries that fail their checksum,
-// snapshot_damaged. corrupt and snapshot_damaged are problems (exit 1).
-enum class Verdict { clean, torn_tail, corrupt, snapshot_damaged };
-Verdict verdict_of(const LogCheck& check, bool snapshot_damaged = false) noexcept;
+// snapshot_damaged, or, when the log opens and no snapshot entry is damaged
+// but session records are (list_damaged_sessions: a record whose bytes are
+// intact but do not decode is reported nowhere else), sessions_damaged.
+// Precedence, gravest first: corrupt > snapshot_damaged > sessions_damaged >
+// torn_tail > clean (a session record damaged in the snapshot is already
+// snapshot damage). corrupt, snapshot_damaged and sessions_damaged are
+// problems (exit 1).
+enum class Verdict { clean, torn_tail, corrupt, snapshot_damaged, sessions_damaged };
+Verdict verdict_of(const LogCheck& check, bool snapshot_damaged = false, bool sessions_damaged = false) noexcept;
 bool is_problem(Verdict verdict) noexcept;
 const char* verdict_name(Verdict verdict) noexcept;
 
@@ -43,6 +50,9 @@ class ReplayReport {
   void sessions(const std::vector<InterruptedSession>& sessions, const std::string& view);
   // Every session, with its status and latest checkpoint number.
   void all_sessions(const std::vector<SessionInfo>& sessions);
+  // The sessions whose record is damaged (list_damaged_sessions); prints
+  // nothing when there are none.
+  void damaged_sessions(const std::vector<DamagedSession>& sessions);
   void verdict(Verdict verdict, int exit_code);
 
  private:

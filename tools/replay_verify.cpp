@@ -1,6 +1,7 @@
 // walkv-replay verify (the default) and sessions: read-only, no lock, on a
 // point-in-time view of the store; verify also checks the LMDB snapshot's
-// entry checksums (check_snapshot).
+// entry checksums (check_snapshot). Both list the sessions whose record is
+// damaged (list_damaged_sessions), a problem (exit 1).
 #include <algorithm>
 #include <iostream>
 #include <limits>
@@ -30,9 +31,12 @@ Result<LogCheck> verify_log(const std::string& dir) {
 
 // Sessions as a restart would find them: the log as open would see it, or,
 // when it is corrupt, the consistent prefix before the first damage.
+// The damaged records are read from the same view (list_interrupted and
+// list_sessions leave them out).
 struct SessionsView {
   std::vector<InterruptedSession> interrupted;
   std::vector<SessionInfo> all;
+  std::vector<DamagedSession> damaged;
 };
 
 Result<SessionsView> read_sessions(const std::string& dir, const LogCheck& check, bool with_all) {
@@ -43,6 +47,9 @@ Result<SessionsView> read_sessions(const std::string& dir, const LogCheck& check
     auto interrupted = list_interrupted(store, live_epoch);
     if (!interrupted) return interrupted.error();
     view.interrupted = std::move(*interrupted);
+    auto damaged = list_damaged_sessions(store);
+    if (!damaged) return damaged.error();
+    view.damaged = std::move(*damaged);
     if (!with_all) return Status();
     auto all = list_sessions(store);
     if (!all) return all.error();
@@ -57,12 +64,16 @@ std::string view_name(const LogCheck& check) {
   return check.corrupt ? "as of the log up to its first damage" : "";
 }
 
-// Reports the interrupted sessions; the exit code their reading calls for.
+// Reports the interrupted sessions, then the damaged ones; the exit code
+// their reading calls for.
 int report_sessions(ReplayReport& report, const Result<SessionsView>& sessions, const LogCheck& check) {
   if (!sessions) return report_failure(kReplayTool, "cannot list sessions", sessions.error());
   report.sessions(sessions->interrupted, view_name(check));
+  report.damaged_sessions(sessions->damaged);
   return exit_ok;
 }
+
+bool has_damaged_sessions(const Result<SessionsView>& sessions) { return sessions && !sessions->damaged.empty(); }
 
 // Verifies the snapshot's checksums and reports them. Returns whether an
 // entry is damaged; *exit_code is raised when the snapshot cannot be read.
@@ -104,7 +115,7 @@ int run_verify(const ReplayArgs& args) {
   int others_exit = exit_ok;
   const bool snapshot_damaged = verify_snapshot(report, args.dir, &others_exit);
   others_exit = std::max(others_exit, report_sessions(report, sessions, *check));
-  return finish(report, verdict_of(*check, snapshot_damaged), others_exit);
+  return finish(report, verdict_of(*check, snapshot_damaged, has_damaged_sessions(sessions)), others_exit);
 }
 
 int run_sessions(const ReplayArgs& args) {
@@ -116,7 +127,8 @@ int run_sessions(const ReplayArgs& args) {
   if (!sessions) return report_failure(kReplayTool, "cannot list sessions", sessions.error());
   report.sessions(sessions->interrupted, view_name(*check));
   report.all_sessions(sessions->all);
-  return finish(report, verdict_of(*check), exit_ok);
+  report.damaged_sessions(sessions->damaged);
+  return finish(report, verdict_of(*check, false, !sessions->damaged.empty()), exit_ok);
 }
 
 }  // namespace walkv::tools

@@ -45,7 +45,7 @@ constexpr const char* kFooter = R"(Examples:
 Exit status:
   0  the log is clean, or has only a torn tail (which open cuts off), and no snapshot entry fails its
      checksum; repair done or nothing to do
-  1  damage found (corruption in the log or the snapshot), or repair refused it in this mode
+  1  damage found (corruption in the log or the snapshot, or damaged session records), or repair refused it in this mode
   2  usage error, not a walkv store, store locked by another process (repair --yes), a snapshot format
      newer than this walkv reads, I/O error)";
 

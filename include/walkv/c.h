@@ -1120,6 +1120,11 @@ typedef struct walkv_sessions_t walkv_sessions_t;
  * Attaches to an open, writable store: marks sessions that an earlier
  * process left active as interrupted (one atomic batch). Attach one per
  * store. The store cannot be closed while this is open.
+ * A session whose record is damaged (it fails the snapshot's checksum or
+ * does not decode) does not stop the open: it is left as it is, out of
+ * walkv_sessions_list(), walkv_sessions_interrupted() and
+ * walkv_sessions_cleanup(), and reported by walkv_sessions_damaged() until
+ * walkv_session_repair() rebuilds it or walkv_session_drop() removes it.
  * @param store an open store (must stay open until walkv_sessions_close()).
  * @param options the options, or NULL for the defaults.
  * @param[out] sessions receives the new handle (free it with
@@ -1127,8 +1132,9 @@ typedef struct walkv_sessions_t walkv_sessions_t;
  * @param errptr see "Errors" above.
  * @return ::WALKV_OK; ::WALKV_NOT_SUPPORTED (read-only view: use
  *         walkv_store_list_interrupted()), ::WALKV_INVALID_ARGUMENT (bad
- *         option), ::WALKV_CORRUPTION, ::WALKV_VERSION_MISMATCH, and the
- *         store's write errors.
+ *         option), ::WALKV_VERSION_MISMATCH (a record written by a newer
+ *         walkv), ::WALKV_IO_ERROR, and the store's write errors; never
+ *         ::WALKV_CORRUPTION for a damaged record.
  */
 walkv_code_t walkv_sessions_open(walkv_store_t* store, const walkv_sessionoptions_t* options,
                                  walkv_sessions_t** sessions, char** errptr) WALKV_NOEXCEPT;
@@ -1284,7 +1290,8 @@ walkv_code_t walkv_sessions_find(walkv_sessions_t* sessions, const char* name, s
  *        walkv_session_info_destroy()), or NULL when there is no such session.
  * @param errptr see "Errors" above.
  * @return ::WALKV_OK; ::WALKV_INVALID_ARGUMENT (invalid id),
- *         ::WALKV_CORRUPTION (the record does not decode),
+ *         ::WALKV_CORRUPTION naming the session (its record is damaged: see
+ *         walkv_sessions_damaged(); walkv_session_repair() rebuilds it),
  *         ::WALKV_VERSION_MISMATCH (written by a newer walkv), ::WALKV_IO_ERROR.
  */
 walkv_code_t walkv_session_info(walkv_sessions_t* sessions, const char* id, size_t id_len,
@@ -1292,14 +1299,17 @@ walkv_code_t walkv_session_info(walkv_sessions_t* sessions, const char* id, size
 
 /**
  * Lists the sessions whose id starts with `id_prefix`, ordered by id
- * (bytewise). Reads records only, never checkpoints.
+ * (bytewise). Reads records only, never checkpoints. Sessions whose record
+ * is damaged are left out: walkv_sessions_damaged() lists them.
  * @param sessions the session store.
  * @param id_prefix the prefix (NULL with id_prefix_len 0: every session).
  * @param id_prefix_len its length.
  * @param[out] list receives the list (free it with
  *        walkv_session_list_destroy()); NULL on failure.
  * @param errptr see "Errors" above.
- * @return ::WALKV_OK; as walkv_session_info().
+ * @return ::WALKV_OK; ::WALKV_VERSION_MISMATCH (a record written by a newer
+ *         walkv), ::WALKV_IO_ERROR; never ::WALKV_CORRUPTION for a damaged
+ *         record.
  */
 walkv_code_t walkv_sessions_list(walkv_sessions_t* sessions, const char* id_prefix, size_t id_prefix_len,
                                  walkv_session_list_t** list, char** errptr) WALKV_NOEXCEPT;
@@ -1347,13 +1357,15 @@ walkv_code_t walkv_session_load_checkpoint(walkv_sessions_t* sessions, const cha
 /**
  * The interrupted sessions (found when the session store was opened, or
  * marked by an earlier open), ordered by id, each with the checkpoint a
- * resume would use. Re-read on every call.
+ * resume would use. Re-read on every call. Sessions whose record is damaged
+ * are left out: walkv_sessions_damaged() lists them.
  * @param sessions the session store.
  * @param[out] list receives the list (free it with
  *        walkv_interrupted_list_destroy()); NULL on failure.
  * @param errptr see "Errors" above.
- * @return ::WALKV_OK; ::WALKV_IO_ERROR, ::WALKV_CORRUPTION,
- *         ::WALKV_VERSION_MISMATCH.
+ * @return ::WALKV_OK; ::WALKV_IO_ERROR, ::WALKV_VERSION_MISMATCH (a record
+ *         written by a newer walkv); never ::WALKV_CORRUPTION for a damaged
+ *         record.
  */
 walkv_code_t walkv_sessions_interrupted(walkv_sessions_t* sessions, walkv_interrupted_list_t** list,
                                         char** errptr) WALKV_NOEXCEPT;
@@ -1406,7 +1418,9 @@ walkv_code_t walkv_sessions_drop_prefix(walkv_sessions_t* sessions, const char* 
 
 /**
  * Deletes, in one atomic synced batch, every session `policy` selects (record,
- * checkpoints and index entries).
+ * checkpoints and index entries). Sessions whose record is damaged are
+ * neither deleted nor counted (their age and status are unknown): repair
+ * them with walkv_session_repair() or drop them with walkv_session_drop().
  * @param sessions the session store.
  * @param policy the policy, or NULL for the session options' policy
  *        (walkv_sessionoptions_set_cleanup()).
@@ -1414,20 +1428,22 @@ walkv_code_t walkv_sessions_drop_prefix(walkv_sessions_t* sessions, const char* 
  * @param[out] deleted receives the ids deleted, ordered by id (free it with
  *        walkv_strlist_destroy()); may be NULL when not wanted.
  * @param errptr see "Errors" above.
- * @return ::WALKV_OK; the store's errors.
+ * @return ::WALKV_OK; ::WALKV_VERSION_MISMATCH (a record written by a newer
+ *         walkv), the store's scan and write errors.
  */
 walkv_code_t walkv_sessions_cleanup(walkv_sessions_t* sessions, const walkv_cleanup_policy_t* policy, uint64_t now_ns,
                                     walkv_strlist_t** deleted, char** errptr) WALKV_NOEXCEPT;
 
 /**
  * Deletes the sessions whose last update is `max_age_ns` or more in the past
- * (any status), atomically: walkv_sessions_cleanup() with only an age rule.
+ * (any status), atomically: walkv_sessions_cleanup() with only an age rule
+ * (sessions whose record is damaged are left alone, as there).
  * @param sessions the session store.
  * @param max_age_ns the age in ns; 0 deletes every session.
  * @param[out] deleted receives the ids deleted, ordered by id (free it with
  *        walkv_strlist_destroy()); may be NULL when not wanted.
  * @param errptr see "Errors" above.
- * @return ::WALKV_OK; the store's errors.
+ * @return as walkv_sessions_cleanup().
  */
 walkv_code_t walkv_sessions_cleanup_stale(walkv_sessions_t* sessions, uint64_t max_age_ns, walkv_strlist_t** deleted,
                                           char** errptr) WALKV_NOEXCEPT;
@@ -1436,20 +1452,24 @@ walkv_code_t walkv_sessions_cleanup_stale(walkv_sessions_t* sessions, uint64_t m
  * Read-only inspection (works on views from walkv_open_read_only()): the
  * sessions that are interrupted, or would be once the writing process is
  * gone (active and owned by an epoch older than `live_epoch`). Hashes are
- * validated; encrypted states are not decrypted.
+ * validated; encrypted states are not decrypted. Sessions whose record is
+ * damaged are left out: walkv_store_list_damaged_sessions() reports them.
  * @param store an open store or view.
  * @param live_epoch the epoch of the live writer; UINT64_MAX when none.
  * @param[out] list receives the list (free it with
  *        walkv_interrupted_list_destroy()); NULL on failure.
  * @param errptr see "Errors" above.
- * @return ::WALKV_OK; ::WALKV_IO_ERROR, ::WALKV_CORRUPTION,
- *         ::WALKV_VERSION_MISMATCH.
+ * @return ::WALKV_OK; ::WALKV_IO_ERROR, ::WALKV_VERSION_MISMATCH (a record
+ *         written by a newer walkv); never ::WALKV_CORRUPTION for a damaged
+ *         record.
  */
 walkv_code_t walkv_store_list_interrupted(walkv_store_t* store, uint64_t live_epoch, walkv_interrupted_list_t** list,
                                           char** errptr) WALKV_NOEXCEPT;
 
 /**
  * Read-only inspection: every session of a store or view, ordered by id.
+ * Sessions whose record is damaged are left out:
+ * walkv_store_list_damaged_sessions() reports them.
  * @param store an open store or view.
  * @param[out] list receives the list (free it with
  *        walkv_session_list_destroy()); NULL on failure.
@@ -1521,6 +1541,100 @@ size_t walkv_checkpoint_summary_list_count(const walkv_checkpoint_summary_list_t
  */
 walkv_code_t walkv_checkpoint_summary_list_at(const walkv_checkpoint_summary_list_t* list, size_t index,
                                               walkv_checkpoint_summary_t* out) WALKV_NOEXCEPT;
+
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Damaged sessions                                                  */
+/** @{                                                                      */
+/* A session whose record cannot be read (C++ `walkv::DamagedSession`): its
+ * entry fails the LMDB snapshot's checksum, or it does not decode. Its
+ * checkpoints and index entries are still stored. Such a session does not
+ * stop walkv_sessions_open(); the lists and walkv_sessions_cleanup() leave it
+ * out, every call on it that reads its record fails with ::WALKV_CORRUPTION,
+ * walkv_session_repair() rebuilds its record and walkv_session_drop()
+ * removes it all. */
+
+/** Sessions whose record is damaged, ordered by id
+ *  (walkv_sessions_damaged(), walkv_store_list_damaged_sessions()).
+ *  Immutable: safe to read from several threads. */
+typedef struct walkv_damaged_list_t walkv_damaged_list_t;
+
+/**
+ * Lists the sessions whose record is damaged, ordered by id, each with what
+ * is wrong (C++ `SessionStore::damaged_sessions`). Re-read on every call
+ * (one scan of the records).
+ * @param sessions the session store.
+ * @param[out] list receives the list (free it with
+ *        walkv_damaged_list_destroy()); empty on a sound store; NULL on
+ *        failure.
+ * @param errptr see "Errors" above.
+ * @return ::WALKV_OK; ::WALKV_INVALID_ARGUMENT (NULL argument),
+ *         ::WALKV_IO_ERROR (the store's scan errors).
+ */
+walkv_code_t walkv_sessions_damaged(walkv_sessions_t* sessions, walkv_damaged_list_t** list,
+                                    char** errptr) WALKV_NOEXCEPT;
+
+/**
+ * Rebuilds the record of a session listed by walkv_sessions_damaged() from
+ * what is still stored, in one synced batch, and returns it (C++
+ * `SessionStore::repair`, which details each field): step, total steps and
+ * description from the newest checkpoint that decodes; the latest and oldest
+ * checkpoint numbers from those stored, so new checkpoints never reuse a
+ * number; the index entries still pointing at the session; status
+ * ::WALKV_SESSION_INTERRUPTED and owner epoch 0, so the session shows in
+ * walkv_sessions_interrupted() and the caller decides (resume, complete, fail
+ * or drop).
+ * @param sessions the session store.
+ * @param id the session id.
+ * @param id_len its length.
+ * @param[out] info receives the rebuilt record (free it with
+ *        walkv_session_info_destroy()); may be NULL when not wanted. Set to
+ *        NULL on failure.
+ * @param errptr see "Errors" above.
+ * @return ::WALKV_OK; ::WALKV_INVALID_ARGUMENT (invalid id, unknown session,
+ *         or its record is not damaged), ::WALKV_VERSION_MISMATCH (its record
+ *         was written by a newer walkv), and the store's read and write
+ *         errors.
+ */
+walkv_code_t walkv_session_repair(walkv_sessions_t* sessions, const char* id, size_t id_len,
+                                  walkv_session_info_t** info, char** errptr) WALKV_NOEXCEPT;
+
+/**
+ * Read-only inspection (works on views from walkv_open_read_only()): the
+ * sessions of a store or view whose record is damaged, ordered by id (C++
+ * `list_damaged_sessions`).
+ * @param store an open store or view.
+ * @param[out] list receives the list (free it with
+ *        walkv_damaged_list_destroy()); NULL on failure.
+ * @param errptr see "Errors" above.
+ * @return as walkv_sessions_damaged().
+ */
+walkv_code_t walkv_store_list_damaged_sessions(walkv_store_t* store, walkv_damaged_list_t** list,
+                                               char** errptr) WALKV_NOEXCEPT;
+
+/** Frees a damaged-session list. @param list the list, or NULL. */
+void walkv_damaged_list_destroy(walkv_damaged_list_t* list) WALKV_NOEXCEPT;
+
+/** @param list a list, or NULL. @return its number of entries (0 for NULL). */
+size_t walkv_damaged_list_count(const walkv_damaged_list_t* list) WALKV_NOEXCEPT;
+
+/**
+ * Reads entry `index` of a damaged-session list.
+ * @param list the list.
+ * @param index 0 .. count - 1.
+ * @param[out] id receives the session id (borrowed from `list`; may contain
+ *        NUL bytes: use the length); may be NULL.
+ * @param[out] id_len receives its length; may be NULL.
+ * @param[out] problem receives what is wrong with the record, a
+ *        NUL-terminated message naming the session and the damage (the
+ *        message of a ::WALKV_CORRUPTION error, without the code name;
+ *        borrowed from `list`); may be NULL.
+ * @return ::WALKV_OK; ::WALKV_INVALID_ARGUMENT (NULL list, index out of
+ *         range).
+ */
+walkv_code_t walkv_damaged_list_at(const walkv_damaged_list_t* list, size_t index, const char** id, size_t* id_len,
+                                   const char** problem) WALKV_NOEXCEPT;
 
 /** @} */
 

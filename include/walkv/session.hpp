@@ -209,6 +209,15 @@ struct NewSession {
   std::optional<CheckpointData> checkpoint;  // becomes checkpoint 1
 };
 
+// A session whose record cannot be read: its entry fails the LMDB snapshot's
+// checksum, or it does not decode (or holds another id). Its checkpoints and
+// index entries are still stored; repair() rebuilds the record from them and
+// drop() removes it all.
+struct DamagedSession {
+  std::string id;
+  Status problem;  // Code::corruption, naming the session and the damage
+};
+
 struct CreateManyResult {
   std::vector<std::string> created;  // in the order given
   std::vector<std::string> existing;  // already there, left untouched
@@ -219,11 +228,16 @@ class SessionStore {
   // Attaches to an open Store (which must outlive the SessionStore). Marks
   // sessions left active by an earlier epoch as interrupted (one atomic
   // batch) and remembers them for interrupted().
+  // A session whose record is damaged (see DamagedSession) does not stop the
+  // open: it is left as it is, out of list(), interrupted() and cleanup(),
+  // and reported by damaged_sessions() until it is repaired or dropped (as
+  // checkpoints are skipped with a reason, never silently: one damaged
+  // record must not keep a gateway's thousands of sessions from resuming).
   // Errors: as Store::write / Store::scan; not_supported on a read-only Store
   // (use list_interrupted for inspection); invalid_argument when
   // keep_checkpoints is 0, app_version is not semver or a key id is empty,
   // longer than 64 bytes or given twice; io_error when libsodium cannot
-  // start; corruption/version_mismatch for an undecodable record.
+  // start; version_mismatch for a record written by a newer walkv.
   static Result<std::unique_ptr<SessionStore>> open(Store& store, const SessionOptions& options = {});
 
   // Creates session `id` (status active, owned by this epoch) with optional
@@ -276,13 +290,40 @@ class SessionStore {
   // The ids of the sessions holding (name, value), ordered by id.
   Result<std::vector<std::string>> find(std::string_view name, std::string_view value) const;
 
-  // Errors (info, list and everything that reads records): corruption naming
-  // the session when its record does not decode; version_mismatch when it was
-  // written by a newer walkv. drop() still removes such a session.
+  // Errors (info and every call on one session that reads its record):
+  // corruption naming the session when its record is damaged (see
+  // DamagedSession); version_mismatch when it was written by a newer walkv.
+  // drop() still removes such a session; repair() rebuilds a damaged one.
   Result<std::optional<SessionInfo>> info(std::string_view id) const;
   // All sessions (or those whose id starts with `id_prefix`), ordered by id
-  // (bytewise). Reads records only, never checkpoints.
+  // (bytewise). Reads records only, never checkpoints. Sessions whose record
+  // is damaged are left out: damaged_sessions() lists them.
+  // Errors: version_mismatch (a record written by a newer walkv), Store::scan's.
   Result<std::vector<SessionInfo>> list(std::string_view id_prefix = {}) const;
+
+  // Sessions whose record is damaged, ordered by id, each with what is wrong
+  // (re-read on every call: one scan of the records). Empty on a sound store.
+  // Errors: Store::scan's.
+  Result<std::vector<DamagedSession>> damaged_sessions() const;
+
+  // Rebuilds the record of a session listed by damaged_sessions() from what
+  // is still stored, in one synced batch, and returns it (as RocksDB's
+  // RepairDB salvages what the files still hold):
+  //  - step, total steps and description come from the newest checkpoint
+  //    that decodes; created_ns / updated_ns are the oldest / newest
+  //    decodable checkpoint's time (now when none decodes);
+  //  - latest_checkpoint / oldest_checkpoint are the highest / lowest number
+  //    stored, so new checkpoints never reuse a number;
+  //  - the index entries are those still pointing at the session (one scan of
+  //    the index space);
+  //  - the status is interrupted and the owner epoch 0: what the session was
+  //    doing is lost with its record, so it shows in interrupted() and the
+  //    gateway decides (resume, complete, fail or drop); the failure reason
+  //    is empty.
+  // Errors: invalid_argument (unknown session, or its record is not
+  // damaged), version_mismatch (its record was written by a newer walkv),
+  // Store::write's errors.
+  Result<SessionInfo> repair(std::string_view id);
 
   // The latest checkpoint of `id` that passes validation (falling back to
   // older ones); nullopt when the session has none. `skipped` (optional)
@@ -301,7 +342,9 @@ class SessionStore {
 
   // Sessions found interrupted when this SessionStore was opened, plus any
   // already marked interrupted by an earlier open, each with the checkpoint a
-  // resume would use. Re-read on every call. See resume_notice().
+  // resume would use. Re-read on every call. See resume_notice(). Sessions
+  // whose record is damaged are left out (damaged_sessions() lists them).
+  // Errors: version_mismatch (a record written by a newer walkv), Store::scan's.
   Result<std::vector<InterruptedSession>> interrupted() const;
 
   // Takes over an interrupted (or active) session: status active, owner epoch
@@ -312,7 +355,10 @@ class SessionStore {
 
   // Deletes, in one atomic synced batch, every session the policy selects
   // (record, checkpoints and index entries). `now_ns` (Unix ns) defaults to
-  // the system clock.
+  // the system clock. Sessions whose record is damaged are neither deleted
+  // nor counted (their age and status are unknown): repair or drop them.
+  // Errors: version_mismatch (a record written by a newer walkv), store
+  // scan and write errors.
   Result<CleanupResult> cleanup(const CleanupPolicy& policy, std::uint64_t now_ns);
   Result<CleanupResult> cleanup(const CleanupPolicy& policy);
   Result<CleanupResult> cleanup() { return cleanup(options_.cleanup); }
@@ -354,7 +400,14 @@ class SessionStore {
 Result<std::vector<InterruptedSession>> list_interrupted(const Store& store, std::uint64_t live_epoch,
                                                          std::string_view app_version = {});
 
+// Damaged records are left out of list_interrupted and list_sessions, as in
+// SessionStore::list(); list_damaged_sessions reports them.
+
 // Every session of a store view (read-only friendly).
 Result<std::vector<SessionInfo>> list_sessions(const Store& store);
+
+// The sessions of a store view whose record is damaged, ordered by id
+// (read-only friendly). Errors: Store::scan's.
+Result<std::vector<DamagedSession>> list_damaged_sessions(const Store& store);
 
 }  // namespace walkv

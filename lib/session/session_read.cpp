@@ -18,13 +18,15 @@ Result<SessionInfo> decode_record_for(std::string_view id, std::string_view valu
   return info;
 }
 
-template <class Visit>
-Status scan_records(const Store& store, std::string_view id_prefix, Visit&& visit) {
-  return store.scan(id_prefix_key(id_prefix), [&](std::string_view key, std::string_view value) {
-    auto parsed = parse_key(key);
-    if (!parsed || parsed->kind != ParsedKey::Kind::record) return true;
-    return visit(parsed->id, value);
-  });
+std::optional<std::string> record_id(std::string_view key) {
+  auto parsed = parse_key(key);
+  if (!parsed || parsed->kind != ParsedKey::Kind::record) return std::nullopt;
+  return std::move(parsed->id);
+}
+
+void sort_by_id(std::vector<DamagedSession>& sessions) {
+  std::sort(sessions.begin(), sessions.end(),
+            [](const DamagedSession& a, const DamagedSession& b) { return a.id < b.id; });
 }
 
 bool is_interrupted(const SessionInfo& info, std::uint64_t live_epoch) {
@@ -49,66 +51,77 @@ Status unknown_session(std::string_view id) { return Status(Code::invalid_argume
 
 Result<std::optional<SessionInfo>> read_record(const Store& store, std::string_view id) {
   auto value = store.get(record_key(id));
-  if (!value) return error(value.error());
+  if (!value) return error(with_context(value.error(), session_label(id)));
   if (!*value) return std::optional<SessionInfo>();
   auto info = decode_record_for(id, **value);
   if (!info) return error(info.error());
   return std::optional<SessionInfo>(std::move(*info));
 }
 
-Result<std::vector<SessionInfo>> read_records(const Store& store, std::string_view id_prefix) {
-  std::vector<SessionInfo> records;
-  Status failure;
-  Status scanned = scan_records(store, id_prefix, [&](const std::string& id, std::string_view value) {
-    auto info = decode_record_for(id, value);
-    if (!info) {
-      failure = info.error();
-      return false;
-    }
-    records.push_back(std::move(*info));
-    return true;
-  });
-  if (!scanned) return error(scanned);
-  if (!failure) return error(failure);
-  return records;
-}
-
-Result<std::vector<RawRecord>> read_raw_records(const Store& store, std::string_view id_prefix) {
-  std::vector<RawRecord> records;
-  auto record_id = [](std::string_view key) -> std::optional<std::string> {
-    auto parsed = parse_key(key);
-    if (!parsed || parsed->kind != ParsedKey::Kind::record) return std::nullopt;
-    return std::string(parsed->id);
-  };
-  // Records the store reports damaged (snapshot checksum) count as undecodable:
-  // reported before the visits, merged by id below.
-  std::vector<RawRecord> damaged;
+Result<RecordScan> scan_records(const Store& store, std::string_view id_prefix) {
+  RecordScan scan;
   Status scanned = store.scan(
       id_prefix_key(id_prefix),
       [&](std::string_view key, std::string_view value) {
-        if (auto id = record_id(key)) {
-          auto info = decode_record_for(*id, value);
-          records.push_back(RawRecord{*id, info ? std::optional<SessionInfo>(std::move(*info)) : std::nullopt});
+        auto id = record_id(key);
+        if (!id) return true;
+        auto info = decode_record_for(*id, value);
+        if (info) {
+          scan.sound.push_back(std::move(*info));
+        } else {
+          auto& list = info.error().code() == Code::version_mismatch ? scan.newer : scan.damaged;
+          list.push_back(DamagedSession{std::move(*id), info.error()});
         }
         return true;
       },
-      [&](std::string_view key, const Status&) {
-        if (auto id = record_id(key)) damaged.push_back(RawRecord{*id, std::nullopt});
+      [&](std::string_view key, const Status& damage) {  // reported before the visits: sorted below
+        if (auto id = record_id(key)) {
+          scan.damaged.push_back(DamagedSession{*id, with_context(damage, session_label(*id))});
+        }
         return true;
       });
   if (!scanned) return error(scanned);
-  if (damaged.empty()) return records;
-  for (auto& d : damaged) records.push_back(std::move(d));
+  sort_by_id(scan.damaged);
+  return scan;
+}
+
+Result<std::vector<SessionInfo>> read_records(const Store& store, std::string_view id_prefix) {
+  auto scan = scan_records(store, id_prefix);
+  if (!scan) return error(scan.error());
+  if (!scan->newer.empty()) return error(scan->newer.front().problem);
+  return std::move(scan->sound);
+}
+
+Result<std::vector<DamagedSession>> read_damaged_records(const Store& store, std::string_view id_prefix) {
+  auto scan = scan_records(store, id_prefix);
+  if (!scan) return error(scan.error());
+  return std::move(scan->damaged);
+}
+
+Result<std::vector<RawRecord>> read_raw_records(const Store& store, std::string_view id_prefix) {
+  auto scan = scan_records(store, id_prefix);
+  if (!scan) return error(scan.error());
+  std::vector<RawRecord> records;
+  for (auto& info : scan->sound) {
+    std::string id = info.id;
+    records.push_back(RawRecord{std::move(id), std::move(info)});
+  }
+  for (auto* unreadable : {&scan->damaged, &scan->newer}) {
+    for (auto& session : *unreadable) records.push_back(RawRecord{std::move(session.id), std::nullopt});
+  }
   std::sort(records.begin(), records.end(), [](const RawRecord& a, const RawRecord& b) { return a.id < b.id; });
   return records;
 }
 
 Result<std::vector<std::string>> index_keys_pointing_at(const Store& store, std::string_view id) {
   std::vector<std::string> keys;
-  Status scanned = store.scan(kIndexSpace, [&](std::string_view key, std::string_view value) {
-    if (value == id) keys.emplace_back(key);
-    return true;
-  });
+  Status scanned = store.scan(
+      kIndexSpace,
+      [&](std::string_view key, std::string_view value) {
+        if (value == id) keys.emplace_back(key);
+        return true;
+      },
+      [](std::string_view, const Status&) { return true; });
   if (!scanned) return error(scanned);
   return keys;
 }

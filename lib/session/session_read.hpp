@@ -29,20 +29,34 @@ struct ReadContext {
   const std::vector<EncryptionKey>* keys = nullptr;  // nullptr: never decrypt (read-only listings)
 };
 
+// Errors: corruption naming the session when its record is damaged
+// (DamagedSession), version_mismatch when a newer walkv wrote it.
 Result<std::optional<SessionInfo>> read_record(const Store& store, std::string_view id);
-// Every record whose id starts with `id_prefix`, ordered by id. Errors:
-// corruption / version_mismatch naming the first undecodable one.
+
+// The records whose id starts with `id_prefix`, sorted into what they hold,
+// each list ordered by id (one scan of the records).
+struct RecordScan {
+  std::vector<SessionInfo> sound;
+  std::vector<DamagedSession> damaged;  // fails the snapshot's checksum, or does not decode
+  std::vector<DamagedSession> newer;    // written by a newer walkv (version_mismatch)
+};
+Result<RecordScan> scan_records(const Store& store, std::string_view id_prefix);
+
+// The sound records (damaged ones are left out: read_damaged_records lists
+// them). Errors: version_mismatch naming the first record of a newer walkv.
 Result<std::vector<SessionInfo>> read_records(const Store& store, std::string_view id_prefix);
+Result<std::vector<DamagedSession>> read_damaged_records(const Store& store, std::string_view id_prefix);
 
 // A record as found, decodable or not (drops must remove damaged sessions too).
 struct RawRecord {
   std::string id;
-  std::optional<SessionInfo> info;  // nullopt: does not decode
+  std::optional<SessionInfo> info;  // nullopt: damaged, or written by a newer walkv
 };
 Result<std::vector<RawRecord>> read_raw_records(const Store& store, std::string_view id_prefix);
 
 // The index keys of every index entry pointing at `id` (a full index scan:
-// for sessions whose record is damaged).
+// for sessions whose record is damaged). Index entries the store reports
+// damaged are passed over: they cannot be told to point at `id`.
 Result<std::vector<std::string>> index_keys_pointing_at(const Store& store, std::string_view id);
 
 struct StoredCheckpoint {

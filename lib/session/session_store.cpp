@@ -15,6 +15,7 @@
 #include "session/session_crypto.hpp"
 #include "session/session_keys.hpp"
 #include "session/session_read.hpp"
+#include "session/session_repair.hpp"
 
 namespace walkv {
 
@@ -491,6 +492,10 @@ Result<std::vector<SessionInfo>> SessionStore::list(std::string_view id_prefix) 
   return session::read_records(store_, id_prefix);
 }
 
+Result<std::vector<DamagedSession>> SessionStore::damaged_sessions() const {
+  return session::read_damaged_records(store_, {});
+}
+
 Result<std::optional<Checkpoint>> SessionStore::latest_checkpoint(std::string_view id,
                                                                  std::vector<std::string>* skipped) const {
   if (Status valid = session::validate_id(id); !valid) return error(valid);
@@ -572,6 +577,18 @@ Result<InterruptedSession> SessionStore::resume(std::string_view id) {
     return error(written);
   }
   return session::to_interrupted(std::move(info), std::move(*resolution));
+}
+
+Result<SessionInfo> SessionStore::repair(std::string_view id) {
+  if (Status valid = session::validate_id(id); !valid) return error(valid);
+  Locks::Session lock(*locks_, id);
+  if (Status damaged = session::require_damaged_record(store_, id); !damaged) return error(damaged);
+  auto info = session::rebuild_record(store_, id, now_ns());
+  if (!info) return error(info.error());
+  if (Status written = store_.put(kSynced, session::record_key(id), session::encode_record(*info)); !written) {
+    return error(written);
+  }
+  return info;
 }
 
 // ---- deletion -------------------------------------------------------------------
@@ -709,5 +726,9 @@ Result<std::vector<InterruptedSession>> list_interrupted(const Store& store, std
 }
 
 Result<std::vector<SessionInfo>> list_sessions(const Store& store) { return session::read_records(store, {}); }
+
+Result<std::vector<DamagedSession>> list_damaged_sessions(const Store& store) {
+  return session::read_damaged_records(store, {});
+}
 
 }  // namespace walkv

@@ -1,7 +1,8 @@
 /* walkv C API test, plain C11: store statistics, checkpoint lists,
- * namespaced session ids with exact prefix drops, and the checkpointer
- * (include/walkv/c.h: walkv_store_statistics and the sections "Checkpoint
- * lists", "Session ids", "Checkpointer"), against real stores. */
+ * namespaced session ids with exact prefix drops, the checkpointer and
+ * damaged session records (include/walkv/c.h: walkv_store_statistics and the
+ * sections "Checkpoint lists", "Session ids", "Checkpointer", "Damaged
+ * sessions"), against real stores. */
 #define _XOPEN_SOURCE 700
 
 #include <walkv/c.h>
@@ -283,6 +284,188 @@ static void test_checkpointer(void) {
   CHECK_OK(walkv_close(store, E));
 }
 
+/* ---- damaged session records --------------------------------------------------- */
+
+/* Checks that `list` holds exactly the damaged session "a", with a problem
+ * naming it, and that reading past its end is refused. */
+static void check_only_a_damaged(const walkv_damaged_list_t* list) {
+  CHECK(walkv_damaged_list_count(list) == 1);
+  const char* id = NULL;
+  size_t id_len = 0;
+  const char* problem = NULL;
+  CHECK_OK(walkv_damaged_list_at(list, 0, &id, &id_len, &problem));
+  CHECK(bytes_equal(id, id_len, S("a")));
+  CHECK(id[id_len] == '\0');
+  CHECK(problem != NULL && strlen(problem) > 0);
+  CHECK(strstr(problem, "'a'") != NULL); /* names the session */
+  /* Every out-parameter is optional. */
+  CHECK_OK(walkv_damaged_list_at(list, 0, NULL, NULL, NULL));
+  id = NULL;
+  problem = NULL;
+  CHECK(walkv_damaged_list_at(list, 1, &id, &id_len, &problem) == WALKV_INVALID_ARGUMENT);
+  CHECK(walkv_damaged_list_at(list, (size_t)-1, &id, &id_len, &problem) == WALKV_INVALID_ARGUMENT);
+  CHECK(id == NULL && problem == NULL);
+}
+
+/* The ids of a session list, joined with ',' into `out`. */
+static void list_ids(walkv_session_list_t* list, char* out, size_t size) {
+  size_t used = 0;
+  out[0] = '\0';
+  for (size_t i = 0; i < walkv_session_list_count(list); ++i) {
+    size_t len = 0;
+    const char* id = walkv_session_info_id(walkv_session_list_at(list, i), &len);
+    CHECK(used + len + 2 <= size);
+    if (i > 0) out[used++] = ',';
+    memcpy(out + used, id, len);
+    used += len;
+    out[used] = '\0';
+  }
+}
+
+static void check_sessions(walkv_sessions_t* sessions, const char* want) {
+  walkv_session_list_t* list = NULL;
+  CHECK_OK(walkv_sessions_list(sessions, NULL, 0, &list, E));
+  char ids[64];
+  list_ids(list, ids, sizeof ids);
+  walkv_session_list_destroy(list);
+  if (strcmp(ids, want) != 0) {
+    fprintf(stderr, "sessions: \"%s\", wanted \"%s\"\n", ids, want);
+    abort();
+  }
+}
+
+static void test_damaged_sessions(void) {
+  walkv_store_t* store = open_store("damaged");
+  walkv_sessions_t* sessions = open_sessions(store, 5);
+  CHECK_OK(walkv_session_create(sessions, S("a"), S("to be damaged"), E));
+  CHECK_OK(walkv_session_checkpoint(sessions, S("a"), S("s1"), 1, 4, S("first"), NULL, 0, NULL, E));
+  CHECK_OK(walkv_session_checkpoint(sessions, S("a"), S("s2"), 2, 4, S("second"), NULL, 0, NULL, E));
+  CHECK_OK(walkv_session_add_index(sessions, S("a"), S("alias"), S("ada"), E));
+  CHECK_OK(walkv_session_create(sessions, S("b"), NULL, 0, E));
+  CHECK_OK(walkv_session_create(sessions, S("c"), NULL, 0, E));
+  CHECK_OK(walkv_session_complete(sessions, S("c"), E));
+
+  walkv_damaged_list_t* damaged = NULL;
+  CHECK_OK(walkv_sessions_damaged(sessions, &damaged, E));
+  CHECK(damaged != NULL);
+  CHECK(walkv_damaged_list_count(damaged) == 0); /* a sound store */
+  walkv_damaged_list_destroy(damaged);
+
+  /* Garbage at the record key of "a": "sr" + id + 0x00 (the ids here need
+   * no escaping). */
+  CHECK_OK(walkv_put(store, NULL, S("sr" "a" "\0"), S("not a session record"), E));
+  walkv_sessions_close(sessions);
+
+  /* The damaged record no longer stops the open. */
+  sessions = open_sessions(store, 5);
+  check_sessions(sessions, "b,c");
+  EXPECT_ERROR(walkv_session_info(sessions, S("a"), NULL, EE), WALKV_INVALID_ARGUMENT, "info");
+  walkv_session_info_t* info = NULL;
+  EXPECT_ERROR(walkv_session_info(sessions, S("a"), &info, EE), WALKV_CORRUPTION, "'a'");
+  CHECK(info == NULL);
+
+  walkv_session_list_t* all = NULL;
+  CHECK_OK(walkv_store_list_sessions(store, &all, E));
+  char ids[64];
+  list_ids(all, ids, sizeof ids);
+  CHECK(strcmp(ids, "b,c") == 0);
+  walkv_session_list_destroy(all);
+
+  walkv_interrupted_list_t* interrupted = NULL;
+  CHECK_OK(walkv_sessions_interrupted(sessions, &interrupted, E));
+  CHECK(walkv_interrupted_list_count(interrupted) == 0); /* "a" is left out */
+  walkv_interrupted_list_destroy(interrupted);
+
+  damaged = NULL;
+  CHECK_OK(walkv_sessions_damaged(sessions, &damaged, E));
+  check_only_a_damaged(damaged);
+  walkv_damaged_list_destroy(damaged);
+
+  damaged = NULL;
+  CHECK_OK(walkv_store_list_damaged_sessions(store, &damaged, E));
+  check_only_a_damaged(damaged);
+  walkv_damaged_list_destroy(damaged);
+
+  /* Cleanup neither deletes nor counts the damaged session. */
+  walkv_cleanup_policy_t* policy = walkv_cleanup_policy_create();
+  CHECK(policy != NULL);
+  walkv_cleanup_policy_clear_max_age(policy);
+  walkv_cleanup_policy_set_keep_completed(policy, 0);
+  walkv_cleanup_policy_set_max_count(policy, 1);
+  walkv_strlist_t* deleted = NULL;
+  CHECK_OK(walkv_sessions_cleanup(sessions, policy, 0, &deleted, E));
+  walkv_cleanup_policy_destroy(policy);
+  CHECK(walkv_strlist_count(deleted) == 1);
+  size_t len = 0;
+  const char* gone = walkv_strlist_at(deleted, 0, &len);
+  CHECK(bytes_equal(gone, len, S("c")));
+  walkv_strlist_destroy(deleted);
+  check_sessions(sessions, "b");
+
+  /* Only a damaged record can be repaired. */
+  info = NULL;
+  EXPECT_ERROR(walkv_session_repair(sessions, S("b"), &info, EE), WALKV_INVALID_ARGUMENT, "not damaged");
+  CHECK(info == NULL);
+  EXPECT_ERROR(walkv_session_repair(sessions, S("no-such-session"), &info, EE), WALKV_INVALID_ARGUMENT,
+               "no-such-session");
+  CHECK(info == NULL);
+  EXPECT_ERROR(walkv_session_repair(sessions, NULL, 1, &info, EE), WALKV_INVALID_ARGUMENT, "id");
+  EXPECT_ERROR(walkv_session_repair(NULL, S("a"), &info, EE), WALKV_INVALID_ARGUMENT, "sessions");
+  EXPECT_ERROR(walkv_sessions_damaged(sessions, NULL, EE), WALKV_INVALID_ARGUMENT, "list");
+  EXPECT_ERROR(walkv_sessions_damaged(NULL, &damaged, EE), WALKV_INVALID_ARGUMENT, "sessions");
+  CHECK(damaged == NULL);
+  EXPECT_ERROR(walkv_store_list_damaged_sessions(NULL, &damaged, EE), WALKV_INVALID_ARGUMENT, "store");
+  CHECK(walkv_damaged_list_at(NULL, 0, NULL, NULL, NULL) == WALKV_INVALID_ARGUMENT);
+  CHECK(walkv_damaged_list_count(NULL) == 0);
+  walkv_damaged_list_destroy(NULL);
+
+  /* The repair rebuilds the record from the checkpoints and the index. */
+  CHECK_OK(walkv_session_repair(sessions, S("a"), &info, E));
+  CHECK(info != NULL);
+  const char* id = walkv_session_info_id(info, &len);
+  CHECK(bytes_equal(id, len, S("a")));
+  CHECK(walkv_session_info_status(info) == WALKV_SESSION_INTERRUPTED);
+  CHECK(walkv_session_info_owner_epoch(info) == 0);
+  CHECK(walkv_session_info_latest_checkpoint(info) == 2);
+  CHECK(walkv_session_info_step(info) == 2);
+  CHECK(walkv_session_info_total_steps(info) == 4);
+  const char* description = walkv_session_info_description(info, &len);
+  CHECK(bytes_equal(description, len, S("second")));
+  CHECK(walkv_session_info_index_count(info) == 1);
+  const char* name = NULL;
+  const char* value = NULL;
+  size_t name_len = 0, value_len = 0;
+  CHECK_OK(walkv_session_info_index_at(info, 0, &name, &name_len, &value, &value_len));
+  CHECK(bytes_equal(name, name_len, S("alias")));
+  CHECK(bytes_equal(value, value_len, S("ada")));
+  walkv_session_info_destroy(info);
+
+  damaged = NULL;
+  CHECK_OK(walkv_sessions_damaged(sessions, &damaged, E));
+  CHECK(walkv_damaged_list_count(damaged) == 0);
+  walkv_damaged_list_destroy(damaged);
+  damaged = NULL;
+  CHECK_OK(walkv_store_list_damaged_sessions(store, &damaged, E));
+  CHECK(walkv_damaged_list_count(damaged) == 0);
+  walkv_damaged_list_destroy(damaged);
+  check_sessions(sessions, "a,b");
+
+  /* Repaired, "a" is interrupted and resumes from its newest checkpoint. */
+  interrupted = NULL;
+  CHECK_OK(walkv_sessions_interrupted(sessions, &interrupted, E));
+  CHECK(walkv_interrupted_list_count(interrupted) == 1);
+  const walkv_interrupted_t* a = walkv_interrupted_list_at(interrupted, 0);
+  id = walkv_session_info_id(walkv_interrupted_info(a), &len);
+  CHECK(bytes_equal(id, len, S("a")));
+  CHECK(walkv_checkpoint_number(walkv_interrupted_checkpoint(a)) == 2);
+  walkv_interrupted_list_destroy(interrupted);
+  /* The record is sound again: a second repair is refused. */
+  EXPECT_ERROR(walkv_session_repair(sessions, S("a"), NULL, EE), WALKV_INVALID_ARGUMENT, "not damaged");
+
+  walkv_sessions_close(sessions);
+  CHECK_OK(walkv_close(store, E));
+}
+
 int main(void) {
   make_base_dir("walkv-capi-more");
   test_statistics();
@@ -290,7 +473,8 @@ int main(void) {
   test_session_ids();
   test_drop_under();
   test_checkpointer();
+  test_damaged_sessions();
   remove_base_dir();
-  printf("walkv C API (statistics, checkpoint lists, ids, checkpointer): all checks passed\n");
+  printf("walkv C API (statistics, checkpoint lists, ids, checkpointer, damaged sessions): all checks passed\n");
   return 0;
 }

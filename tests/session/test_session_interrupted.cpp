@@ -235,10 +235,12 @@ BOOST_AUTO_TEST_CASE(undecodable_record_is_corruption) {
   BOOST_REQUIRE(!info.has_value());
   BOOST_TEST((info.error().code() == Code::corruption));
   BOOST_TEST(info.error().message().find("session 's'") != std::string::npos);
-  BOOST_TEST((f.sessions().list().error().code() == Code::corruption));
+  // The listings go on past it (damaged_sessions() reports it: see
+  // test_session_damaged_records.cpp).
+  BOOST_TEST(f.sessions().list()->empty());
   // The damaged session can still be dropped.
   BOOST_REQUIRE(f.sessions().drop("s").ok());
-  BOOST_TEST(f.sessions().list()->empty());
+  BOOST_TEST(f.sessions().damaged_sessions()->empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -165,9 +165,8 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_damaged_in_the_snapshot_is_skipped_for_the_one
 
 // A session record damaged in the snapshot still goes with drop_prefix
 // (drops must remove damaged sessions too), and the sound one beside it too.
-// (SessionStore::open refuses a store with an undecodable record, so the
-// damage comes while it is open: one byte rewritten in place, which LMDB's
-// shared mapping of data.mdb sees.)
+// (The damage comes while the store is open: one byte rewritten in place,
+// which LMDB's shared mapping of data.mdb sees.)
 BOOST_AUTO_TEST_CASE(drop_prefix_removes_a_session_whose_record_is_damaged_in_the_snapshot) {
   SessionFixture f;
   BOOST_REQUIRE(f.sessions().create("tenant/a", "description of a #0123456789").ok());

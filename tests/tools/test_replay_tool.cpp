@@ -14,6 +14,7 @@
 #include <string>
 
 #include <walkv/check.hpp>
+#include <walkv/session.hpp>
 #include <walkv/store.hpp>
 
 #include "holder_process.hpp"
@@ -21,6 +22,7 @@
 #include "store_fixture.hpp"
 
 #include "../support/temp_dir.hpp"
+#include "session/session_keys.hpp"
 #include "tool_runner.hpp"
 
 using namespace walkv;
@@ -327,6 +329,115 @@ BOOST_FIXTURE_TEST_CASE(sessions_lists_interrupted_and_all_sessions, TwoSessions
   BOOST_REQUIRE_EQUAL(all.size(), 2u);
   BOOST_TEST(all[1]["id"] == "gateway-8");
   BOOST_TEST(all[1]["status"] == "completed");
+}
+
+// ---------------------------------------------------------------- damaged session records
+
+namespace {
+
+// A store with three sessions, "a" and "c" left active by a process that is
+// gone (so interrupted) and "b" completed, whose record of "b" was then
+// overwritten in the log with bytes that do not decode (16 x 0xee): the log
+// and the snapshot are sound.
+struct DamagedSessionRecord {
+  TempDir tmp;
+  std::string dir = tmp.sub("store");
+  DamagedSessionRecord() {
+    write_store(dir, [](Store& store) {
+      {
+        auto opened = SessionStore::open(store);
+        BOOST_REQUIRE(opened.has_value());
+        SessionStore& sessions = **opened;
+        for (const char* id : {"a", "b", "c"}) {
+          BOOST_REQUIRE(sessions.create(id, std::string("session ") + id).ok());
+          BOOST_REQUIRE(sessions.checkpoint(id, {"state", 1, 2, "first", "1.0.0"}).has_value());
+        }
+        BOOST_REQUIRE(sessions.complete("b").ok());
+      }
+      BOOST_REQUIRE(walkv::session::record_key("b") == std::string("srb\0", 4));
+      BOOST_REQUIRE(store.put({}, walkv::session::record_key("b"), std::string(16, '\xee')).ok());
+    });
+  }
+};
+
+// The JSON Lines of a run over DamagedSessionRecord: "b" listed once as a
+// damaged_session, and the verdict sessions_damaged with exit 1.
+void expect_b_damaged_json(const std::vector<nlohmann::json>& lines) {
+  auto damaged = lines_of_type(lines, "damaged_session");
+  BOOST_REQUIRE_EQUAL(damaged.size(), 1u);
+  BOOST_TEST(damaged[0]["id"] == "b");
+  BOOST_TEST(contains(damaged[0]["problem"].get<std::string>(), "'b'"));
+  auto verdict = lines_of_type(lines, "verdict");
+  BOOST_REQUIRE_EQUAL(verdict.size(), 1u);
+  BOOST_TEST(verdict[0]["result"] == "sessions_damaged");
+  BOOST_TEST(verdict[0]["exit"] == 1);
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(verify_lists_a_damaged_session_record_with_exit_1, DamagedSessionRecord) {
+  ToolRun run = replay({dir});
+  BOOST_TEST_INFO(run.all());
+  BOOST_TEST(run.exit_code == 1);
+  BOOST_TEST(!contains(run.out, "CORRUPTION: wal/"));  // the log is sound
+  BOOST_TEST(contains(run.out, "\n  snapshot: 0 entries, format version 2, 0 fail their checksum\n"));
+  // "a" and "c" are still listed (active, owned by the epoch that wrote them: interrupted once it is gone).
+  BOOST_TEST(contains(run.out, "interrupted sessions: 2\n  a  active  checkpoint #1  step 1/2"));
+  BOOST_TEST(contains(run.out, "\n  c  active  checkpoint #1  step 1/2"));
+  BOOST_TEST(contains(run.out, "\ndamaged sessions: 1\n  CORRUPTION: session \"b\": "));
+  BOOST_TEST(count_lines_starting(run.out, "  CORRUPTION: ") == 1u);
+  BOOST_TEST(contains(run.out, "verdict: SESSIONS DAMAGED (the store opens;"));
+  BOOST_TEST(run.err.empty());  // no "cannot list sessions"
+
+  ToolRun json = replay({"verify", dir, "--json"});
+  BOOST_TEST_INFO(json.all());
+  BOOST_TEST(json.exit_code == 1);
+  auto lines = parse_json_lines(json.out);
+  expect_b_damaged_json(lines);
+  BOOST_TEST(lines_of_type(lines, "snapshot_damage").empty());
+  BOOST_TEST(lines_of_type(lines, "damage").empty());
+  auto interrupted = lines_of_type(lines, "session");
+  BOOST_REQUIRE_EQUAL(interrupted.size(), 2u);
+  BOOST_TEST(interrupted[0]["id"] == "a");
+  BOOST_TEST(interrupted[1]["id"] == "c");
+  BOOST_TEST(lines.back()["type"] == "verdict");
+}
+
+BOOST_FIXTURE_TEST_CASE(sessions_lists_a_damaged_session_record_and_the_others_with_exit_1, DamagedSessionRecord) {
+  ToolRun run = replay({"sessions", dir});
+  BOOST_TEST_INFO(run.all());
+  BOOST_TEST(run.exit_code == 1);
+  BOOST_TEST(contains(run.out, "interrupted sessions: 2\n"));
+  BOOST_TEST(contains(run.out, "\nsessions: 2\n  a  active  latest checkpoint #1"));
+  BOOST_TEST(contains(run.out, "\n  c  active  latest checkpoint #1"));
+  BOOST_TEST(contains(run.out, "\ndamaged sessions: 1\n  CORRUPTION: session \"b\": "));
+  BOOST_TEST(contains(run.out, "verdict: SESSIONS DAMAGED"));
+  BOOST_TEST(run.err.empty());
+
+  ToolRun json = replay({"sessions", dir, "--json"});
+  BOOST_TEST_INFO(json.all());
+  BOOST_TEST(json.exit_code == 1);
+  auto lines = parse_json_lines(json.out);
+  auto all = lines_of_type(lines, "session_info");
+  BOOST_REQUIRE_EQUAL(all.size(), 2u);
+  BOOST_TEST(all[0]["id"] == "a");
+  BOOST_TEST(all[1]["id"] == "c");
+  BOOST_TEST(lines_of_type(lines, "session").size() == 2u);
+  expect_b_damaged_json(lines);
+}
+
+BOOST_FIXTURE_TEST_CASE(sound_sessions_list_no_damaged_session_with_exit_0, TwoSessions) {
+  ToolRun verify = replay({dir});
+  BOOST_TEST_INFO(verify.all());
+  BOOST_TEST(verify.exit_code == 0);
+  BOOST_TEST(!contains(verify.out, "damaged sessions"));
+  BOOST_TEST(contains(verify.out, "verdict: clean"));
+  ToolRun sessions = replay({"sessions", dir, "--json"});
+  BOOST_TEST_INFO(sessions.all());
+  BOOST_TEST(sessions.exit_code == 0);
+  auto lines = parse_json_lines(sessions.out);
+  BOOST_TEST(lines_of_type(lines, "damaged_session").empty());
+  BOOST_TEST(lines_of_type(lines, "verdict").at(0)["result"] == "clean");
 }
 
 // ---------------------------------------------------------------- repair
