@@ -1267,6 +1267,8 @@ walkv_code_t walkv_session_remove_index(walkv_sessions_t* sessions, const char* 
 
 /**
  * The ids of the sessions holding index entry (name, value), ordered by id.
+ * An entry whose stored id fails the snapshot's checksum is still found by
+ * the hash of the id its key ends with (SessionStore::find).
  * @param sessions the session store.
  * @param name the entry's name.
  * @param name_len its length.
@@ -1276,7 +1278,8 @@ walkv_code_t walkv_session_remove_index(walkv_sessions_t* sessions, const char* 
  *        NULL on failure.
  * @param errptr see "Errors" above.
  * @return ::WALKV_OK (also when none holds it); ::WALKV_INVALID_ARGUMENT
- *         (invalid name or value), ::WALKV_IO_ERROR, ::WALKV_CORRUPTION.
+ *         (invalid name or value), ::WALKV_IO_ERROR, ::WALKV_CORRUPTION (a
+ *         damaged entry that matches no session).
  */
 walkv_code_t walkv_sessions_find(walkv_sessions_t* sessions, const char* name, size_t name_len, const char* value,
                                  size_t value_len, walkv_strlist_t** ids, char** errptr) WALKV_NOEXCEPT;

@@ -287,7 +287,11 @@ class SessionStore {
   // Removes (name, value), or every value of `name` when value is nullopt.
   Status remove_index(std::string_view id, std::string_view name,
                       std::optional<std::string_view> value = std::nullopt);
-  // The ids of the sessions holding (name, value), ordered by id.
+  // The ids of the sessions holding (name, value), ordered by id. An index
+  // entry whose stored id fails the snapshot's checksum is still found: its
+  // key ends with a hash of the id, matched against the session ids.
+  // Errors: invalid_argument (bad name/value), corruption (such an entry
+  // matches no session), Store::scan's.
   Result<std::vector<std::string>> find(std::string_view name, std::string_view value) const;
 
   // Errors (info and every call on one session that reads its record):

@@ -113,6 +113,22 @@ Result<std::vector<RawRecord>> read_raw_records(const Store& store, std::string_
   return records;
 }
 
+Result<std::optional<std::string>> id_of_index_key(const Store& store, std::string_view index_key_bytes) {
+  auto parsed = parse_key(index_key_bytes);
+  if (!parsed || parsed->kind != ParsedKey::Kind::index) return std::optional<std::string>();
+  std::optional<std::string> found;
+  auto try_id = [&](std::string_view key) {
+    auto id = record_id(key);
+    if (id && index_key(parsed->index_name, parsed->index_value, *id) == index_key_bytes) found = std::move(id);
+    return !found;
+  };
+  Status scanned = store.scan(
+      kRecordSpace, [&](std::string_view key, std::string_view) { return try_id(key); },
+      [&](std::string_view key, const Status&) { return try_id(key); });
+  if (!scanned) return error(scanned);
+  return found;
+}
+
 Result<std::vector<std::string>> index_keys_pointing_at(const Store& store, std::string_view id) {
   std::vector<std::string> keys;
   Status scanned = store.scan(
@@ -121,7 +137,14 @@ Result<std::vector<std::string>> index_keys_pointing_at(const Store& store, std:
         if (value == id) keys.emplace_back(key);
         return true;
       },
-      [](std::string_view, const Status&) { return true; });
+      [&](std::string_view key, const Status&) {  // the stored id is damaged: the key's hash tells
+        auto parsed = parse_key(key);
+        if (parsed && parsed->kind == ParsedKey::Kind::index &&
+            index_key(parsed->index_name, parsed->index_value, id) == key) {
+          keys.emplace_back(key);
+        }
+        return true;
+      });
   if (!scanned) return error(scanned);
   return keys;
 }

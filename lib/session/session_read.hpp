@@ -54,9 +54,16 @@ struct RawRecord {
 };
 Result<std::vector<RawRecord>> read_raw_records(const Store& store, std::string_view id_prefix);
 
+// The id an index entry points at, found from its key alone, for an entry
+// whose value (the id) the store reports damaged: the key ends with a hash
+// of the id, so the session ids (read from the record keys, which a damaged
+// record value leaves intact) are hashed until one matches. nullopt when
+// none does. Errors: Store::scan's.
+Result<std::optional<std::string>> id_of_index_key(const Store& store, std::string_view index_key);
+
 // The index keys of every index entry pointing at `id` (a full index scan:
-// for sessions whose record is damaged). Index entries the store reports
-// damaged are passed over: they cannot be told to point at `id`.
+// for sessions whose record is damaged). An entry whose stored id the store
+// reports damaged is matched by its key, which ends with a hash of the id.
 Result<std::vector<std::string>> index_keys_pointing_at(const Store& store, std::string_view id);
 
 struct StoredCheckpoint {

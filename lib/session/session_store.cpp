@@ -470,11 +470,25 @@ Status SessionStore::remove_index(std::string_view id, std::string_view name, st
 Result<std::vector<std::string>> SessionStore::find(std::string_view name, std::string_view value) const {
   if (Status valid = session::validate_index(name, value); !valid) return error(valid);
   std::vector<std::string> ids;
-  Status scanned = store_.scan(session::index_value_prefix(name, value), [&](std::string_view, std::string_view id) {
-    ids.emplace_back(id);
-    return true;
-  });
+  std::vector<std::pair<std::string, Status>> damaged;  // entries whose stored id fails its checksum
+  Status scanned = store_.scan(
+      session::index_value_prefix(name, value),
+      [&](std::string_view, std::string_view id) {
+        ids.emplace_back(id);
+        return true;
+      },
+      [&](std::string_view key, const Status& damage) {
+        damaged.emplace_back(std::string(key), damage);
+        return true;
+      });
   if (!scanned) return error(scanned);
+  // The key itself names the session (it ends with a hash of the id).
+  for (const auto& [key, damage] : damaged) {
+    auto id = session::id_of_index_key(store_, key);
+    if (!id) return error(id.error());
+    if (!*id) return error(damage);
+    ids.push_back(std::move(**id));
+  }
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   return ids;
