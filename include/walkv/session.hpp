@@ -405,7 +405,10 @@ Result<std::vector<InterruptedSession>> list_interrupted(const Store& store, std
                                                          std::string_view app_version = {});
 
 // Damaged records are left out of list_interrupted and list_sessions, as in
-// SessionStore::list(); list_damaged_sessions reports them.
+// SessionStore::list(); list_damaged_sessions reports them. These three are
+// thread-safe (they only read the Store). Errors of list_interrupted and
+// list_sessions: version_mismatch (a record written by a newer walkv),
+// Store::scan's.
 
 // Every session of a store view (read-only friendly).
 Result<std::vector<SessionInfo>> list_sessions(const Store& store);

@@ -156,6 +156,13 @@ std::string index_key(std::string_view name, std::string_view value, std::string
   return key;
 }
 
+bool index_key_points_at(std::string_view key, std::string_view id) {
+  if (!key.starts_with(kIndexSpace) || key.size() < kIndexSpace.size() + kIdHashSize) return false;
+  std::string hash;
+  append_id_hash(hash, id);
+  return key.ends_with(hash);
+}
+
 std::string id_prefix_key(std::string_view id_prefix) { return with_escaped(kRecordSpace, id_prefix, 0); }
 
 std::string checkpoint_id_prefix_key(std::string_view id_prefix) {

@@ -58,6 +58,9 @@ std::string record_key(std::string_view id);
 std::string checkpoint_prefix(std::string_view id);  // every checkpoint key of `id`
 std::string checkpoint_key(std::string_view id, std::uint64_t number);
 std::string index_key(std::string_view name, std::string_view value, std::string_view id);
+// True when `key` is an index key of session `id`: it ends with the id's hash
+// (what an entry whose stored id is damaged can still be matched by).
+bool index_key_points_at(std::string_view key, std::string_view id);
 // Every index key of (name, value).
 std::string index_value_prefix(std::string_view name, std::string_view value);
 // The record keys of every session whose id starts with `id_prefix`.

@@ -114,12 +114,10 @@ Result<std::vector<RawRecord>> read_raw_records(const Store& store, std::string_
 }
 
 Result<std::optional<std::string>> id_of_index_key(const Store& store, std::string_view index_key_bytes) {
-  auto parsed = parse_key(index_key_bytes);
-  if (!parsed || parsed->kind != ParsedKey::Kind::index) return std::optional<std::string>();
   std::optional<std::string> found;
   auto try_id = [&](std::string_view key) {
     auto id = record_id(key);
-    if (id && index_key(parsed->index_name, parsed->index_value, *id) == index_key_bytes) found = std::move(id);
+    if (id && index_key_points_at(index_key_bytes, *id)) found = std::move(id);
     return !found;
   };
   Status scanned = store.scan(
@@ -138,11 +136,7 @@ Result<std::vector<std::string>> index_keys_pointing_at(const Store& store, std:
         return true;
       },
       [&](std::string_view key, const Status&) {  // the stored id is damaged: the key's hash tells
-        auto parsed = parse_key(key);
-        if (parsed && parsed->kind == ParsedKey::Kind::index &&
-            index_key(parsed->index_name, parsed->index_value, id) == key) {
-          keys.emplace_back(key);
-        }
+        if (index_key_points_at(key, id)) keys.emplace_back(key);
         return true;
       });
   if (!scanned) return error(scanned);

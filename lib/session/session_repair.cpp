@@ -1,7 +1,5 @@
 #include "session/session_repair.hpp"
 
-#include <algorithm>
-
 #include "session/session_codec.hpp"
 #include "session/session_keys.hpp"
 #include "session/session_read.hpp"
@@ -37,9 +35,6 @@ Result<std::vector<IndexEntry>> indexes_pointing_at(const Store& store, std::str
       indexes.push_back(IndexEntry{std::move(parsed->index_name), std::move(parsed->index_value)});
     }
   }
-  std::sort(indexes.begin(), indexes.end(), [](const IndexEntry& a, const IndexEntry& b) {
-    return std::tie(a.name, a.value) < std::tie(b.name, b.value);
-  });
   return indexes;
 }
 

@@ -21,7 +21,7 @@ Status require_damaged_record(const Store& store, std::string_view id);
 // The record SessionStore::repair writes for `id` (see its comment in
 // include/walkv/session.hpp): interrupted, owner epoch 0, metadata from the
 // newest decodable checkpoint, numbering from the stored ones, index entries
-// from the index. `now_ns` stands in for the times when no checkpoint decodes.
+// from the index (in no particular order: the caller sorts them). `now_ns` stands in for the times when no checkpoint decodes.
 // Errors: the store's scan errors.
 Result<SessionInfo> rebuild_record(const Store& store, std::string_view id, std::uint64_t now_ns);
 

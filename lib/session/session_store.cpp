@@ -599,6 +599,7 @@ Result<SessionInfo> SessionStore::repair(std::string_view id) {
   if (Status damaged = session::require_damaged_record(store_, id); !damaged) return error(damaged);
   auto info = session::rebuild_record(store_, id, now_ns());
   if (!info) return error(info.error());
+  sort_indexes(info->indexes);
   if (Status written = store_.put(kSynced, session::record_key(id), session::encode_record(*info)); !written) {
     return error(written);
   }
